@@ -1,0 +1,194 @@
+/**
+ * The `seven-tick` command. Every data command takes --data-dir (default ./data, or
+ * SEVEN_TICK_DATA_DIR) and works whether or not a server runs on that data dir.
+ *
+ * Exit status: 0 on success, 1 when a check fails, 2 on an error.
+ */
+import { Command, Option } from 'commander';
+import { resolveConfig } from '../config.js';
+import { KgError } from '../errors.js';
+import { startServer } from '../server/serve.js';
+import { DEFAULT_DATASET } from '../storage/engine.js';
+import {
+  tokenCreate,
+  tokenList,
+  tokenRevoke,
+  userAdd,
+  userList,
+  userPasswd,
+  userRemove,
+} from './accounts.js';
+import { checkCommand, datasetCreate, datasetDrop, datasetList } from './datasets.js';
+import { loadCommand } from './load.js';
+import { queryCommand } from './query.js';
+
+const program = new Command('seven-tick')
+  .description('The 7T Engine: an RDF knowledge-graph server with SPARQL 1.1')
+  .showHelpAfterError();
+
+const dataDirOption = () =>
+  new Option('--data-dir <dir>', 'data directory (default ./data, or SEVEN_TICK_DATA_DIR)');
+
+function dataDirOf(options: { dataDir?: string }): string {
+  return resolveConfig({ dataDir: options.dataDir }).dataDir;
+}
+
+program
+  .command('serve')
+  .description('serve the data dir over HTTP(S)')
+  .option('--config <file>', 'JSON config file (or SEVEN_TICK_CONFIG)')
+  .addOption(dataDirOption())
+  .option('--host <host>', 'address to bind (default 127.0.0.1)')
+  .option('--port <port>', 'TCP port (default 8080)')
+  .option('--tls-cert <file>', 'PEM certificate; with --tls-key serves HTTPS, TLS 1.2 or later')
+  .option('--tls-key <file>', 'PEM private key of --tls-cert')
+  .option('--query-timeout <ms>', 'wall-clock limit of one query in milliseconds (default 30000)')
+  .option('--max-result-rows <n>', 'maximum rows or quads of one query result (default 100000)')
+  .option('--max-body-bytes <n>', 'maximum request body in bytes (default 10485760)')
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
+  .option('--sample-data', 'load the bundled vocabularies into the default dataset when empty')
+  .action(async (options) => {
+    const config = resolveConfig({
+      config: options.config,
+      dataDir: options.dataDir,
+      host: options.host,
+      port: options.port,
+      tlsCert: options.tlsCert,
+      tlsKey: options.tlsKey,
+      queryTimeoutMs: options.queryTimeout,
+      maxResultRows: options.maxResultRows,
+      maxBodyBytes: options.maxBodyBytes,
+      logLevel: options.logLevel,
+    });
+    const server = await startServer(config, {
+      sampleData: options.sampleData === true,
+      adminPassword: process.env.SEVEN_TICK_ADMIN_PASSWORD,
+    });
+    const stop = async (signal: string) => {
+      server.app.log.info({ signal }, 'shutting down');
+      await server.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    await server.ready.catch(() => process.exit(2));
+  });
+
+program
+  .command('load')
+  .description('bulk load RDF files (.ttl .trig .nt .nq, optionally .gz); each file is all or nothing')
+  .argument('<files...>', 'files to load, in order')
+  .addOption(dataDirOption())
+  .option('--dataset <name>', 'dataset to load into (created if missing)', DEFAULT_DATASET)
+  .option('--graph <iri>', 'named graph that receives the default-graph triples of the files')
+  .action(async (files: string[], options) => {
+    await loadCommand(files, { dataDir: dataDirOf(options), dataset: options.dataset, graph: options.graph });
+  });
+
+program
+  .command('query')
+  .description('run a SPARQL query against the data dir and print the result')
+  .argument('[query]', 'query text (or use --file)')
+  .addOption(dataDirOption())
+  .option('--dataset <name>', 'dataset to query', DEFAULT_DATASET)
+  .option('--file <file>', 'read the query from a file')
+  .option('--format <format>', 'json, xml, csv or tsv (default) for SELECT; turtle (default), ntriples, nquads or trig for graphs')
+  .option('--timeout <ms>', 'query time limit in milliseconds', '30000')
+  .option('--max-rows <n>', 'maximum result rows', '1000000')
+  .action(async (query: string | undefined, options) => {
+    await queryCommand(query, {
+      dataDir: dataDirOf(options),
+      dataset: options.dataset,
+      format: options.format,
+      file: options.file,
+      timeoutMs: positiveInteger(options.timeout, '--timeout'),
+      maxRows: positiveInteger(options.maxRows, '--max-rows'),
+    });
+  });
+
+const dataset = program.command('dataset').description('create, list and drop datasets');
+dataset
+  .command('create')
+  .argument('<name>')
+  .addOption(dataDirOption())
+  .addOption(new Option('--reasoning <mode>', 'inference mode').choices(['none', 'rdfs', 'owl2-rl']))
+  .action((name: string, options) => datasetCreate(dataDirOf(options), name, options));
+dataset
+  .command('list')
+  .addOption(dataDirOption())
+  .action((options) => datasetList(dataDirOf(options)));
+dataset
+  .command('drop')
+  .argument('<name>')
+  .addOption(dataDirOption())
+  .action((name: string, options) => datasetDrop(dataDirOf(options), name));
+
+const user = program.command('user').description('manage users (passwords are read from a prompt or stdin)');
+user
+  .command('add')
+  .argument('<username>')
+  .addOption(dataDirOption())
+  .option('--roles <roles>', 'comma-separated roles: admin, editor, writer, reader', 'reader')
+  .action((username: string, options) => userAdd(dataDirOf(options), username, options.roles));
+user
+  .command('passwd')
+  .description('set a new password; also revokes the user\'s tokens and lifts a lockout')
+  .argument('<username>')
+  .addOption(dataDirOption())
+  .action((username: string, options) => userPasswd(dataDirOf(options), username));
+user
+  .command('remove')
+  .argument('<username>')
+  .addOption(dataDirOption())
+  .action((username: string, options) => userRemove(dataDirOf(options), username));
+user
+  .command('list')
+  .addOption(dataDirOption())
+  .action((options) => userList(dataDirOf(options)));
+
+const token = program.command('token').description('manage API tokens');
+token
+  .command('create')
+  .argument('<username>')
+  .addOption(dataDirOption())
+  .option('--scopes <scopes>', 'comma-separated: read, write, delete, admin, metrics', 'read')
+  .option('--name <label>', 'label shown in listings')
+  .option('--expires-days <days>', 'lifetime in days (default: never expires)')
+  .action((username: string, options) => tokenCreate(dataDirOf(options), username, options));
+token
+  .command('revoke')
+  .argument('<id>')
+  .addOption(dataDirOption())
+  .action((id: string, options) => tokenRevoke(dataDirOf(options), id));
+token
+  .command('list')
+  .argument('[username]')
+  .addOption(dataDirOption())
+  .action((username: string | undefined, options) => tokenList(dataDirOf(options), username));
+
+program
+  .command('check')
+  .description('verify the data dir: SQLite integrity, segment checksums and term ids')
+  .addOption(dataDirOption())
+  .action((options) => checkCommand(dataDirOf(options)));
+
+function positiveInteger(value: string, flag: string): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number <= 0) {
+    throw new KgError('INVALID_ARGUMENT', `${flag} must be a positive integer, got ${value}`);
+  }
+  return number;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof KgError) {
+    const where = error.location?.line !== undefined ? ` (line ${error.location.line}${
+      error.location.column !== undefined ? `, column ${error.location.column}` : ''})` : '';
+    console.error(`seven-tick: ${error.message}${error.message.includes(':' + error.location?.line) ? '' : where}`);
+    process.exit(error.code === 'STORAGE_CORRUPT' ? 1 : 2);
+  }
+  console.error(`seven-tick: ${(error as Error).message ?? String(error)}`);
+  process.exit(2);
+}

@@ -1,0 +1,289 @@
+/**
+ * Turns an HTTP Authorization header into a Principal. Supports `Basic` (RFC 7617, UTF-8
+ * `username:password`) and `Bearer` (RFC 6750, an API or session token); scheme names are
+ * case-insensitive. Every outcome is reported as an AuthEvent for the server's log, which
+ * carries the username tried and the token id but never a password or token secret.
+ */
+
+import { AuthenticationError } from '../errors.js';
+import type { AddressMonitor } from './address-monitor.js';
+import { ALL_PERMISSIONS, formatPermissions, permissionsForRoles } from './permissions.js';
+import type { Principal } from './principal.js';
+import type { TokenStore } from './tokens.js';
+import type { UserStore } from './users.js';
+
+export const MESSAGE_REQUIRED = 'Authentication required: send HTTP Basic or Bearer credentials';
+export const MESSAGE_INVALID = 'Invalid credentials';
+export const MESSAGE_ADDRESS_BLOCKED =
+  'Too many failed attempts from this address; try again later';
+
+export type AuthScheme = 'basic' | 'bearer' | 'none' | 'other';
+
+export type AuthFailureReason =
+  'missing' | 'unsupported-scheme' | 'malformed' | 'invalid' | 'locked' | 'address-blocked';
+
+/** One authentication attempt, for the server to log or audit. */
+export interface AuthEvent {
+  outcome: 'success' | 'failure';
+  scheme: AuthScheme;
+  clientAddress: string;
+  /** The username tried (Basic) or the token's owner, cut to 100 characters. */
+  username?: string;
+  /** The id of the token used, when the token was found. */
+  tokenId?: string;
+  reason?: AuthFailureReason;
+  /** True when this failure made the client address blocked. */
+  addressBlocked?: boolean;
+}
+
+/** An AuthenticationError that carries the attempt's event and, when known, a retry delay. */
+export class AuthenticationFailedError extends AuthenticationError {
+  readonly event: AuthEvent;
+  /** Seconds until a retry can succeed, for a Retry-After header; set for lockouts and blocks. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(message: string, event: AuthEvent, retryAfterSeconds?: number) {
+    super(message);
+    this.event = event;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+export interface AuthenticateRequest {
+  /** The raw Authorization header value, if any. */
+  authorization: string | undefined;
+  clientAddress: string;
+  now?: Date;
+}
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+  clientAddress: string;
+  /** Session lifetime in milliseconds. */
+  ttlMs: number;
+  now?: Date;
+}
+
+export interface LoginResult {
+  principal: Principal;
+  tokenId: string;
+  token: string;
+  expiresAt: Date;
+}
+
+export interface AuthenticatorOptions {
+  users: UserStore;
+  tokens: TokenStore;
+  addresses: AddressMonitor;
+  /** Called once per attempt, successful or not; it must not throw. */
+  onEvent?: (event: AuthEvent) => void;
+}
+
+const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;
+const MAX_LOGGED_USERNAME_LENGTH = 100;
+
+/** Checks credentials against the user and token stores and the per-address failure limit. */
+export class Authenticator {
+  private readonly users: UserStore;
+  private readonly tokens: TokenStore;
+  private readonly addresses: AddressMonitor;
+  private readonly onEvent: (event: AuthEvent) => void;
+
+  constructor(options: AuthenticatorOptions) {
+    this.users = options.users;
+    this.tokens = options.tokens;
+    this.addresses = options.addresses;
+    this.onEvent = options.onEvent ?? (() => undefined);
+  }
+
+  /**
+   * Authenticates a request. Throws AuthenticationFailedError when credentials are missing,
+   * malformed or wrong, the account is locked or the address is blocked. Wrong password and
+   * unknown user produce the same message.
+   */
+  async authenticate(request: AuthenticateRequest): Promise<Principal> {
+    const now = request.now ?? new Date();
+    const clientAddress = request.clientAddress;
+    const header = request.authorization?.trim() ?? '';
+    if (header === '') {
+      throw this.fail(MESSAGE_REQUIRED, { scheme: 'none', clientAddress, reason: 'missing' });
+    }
+
+    const space = header.search(/\s/);
+    const schemeName = (space < 0 ? header : header.slice(0, space)).toLowerCase();
+    const credentials = space < 0 ? '' : header.slice(space).trim();
+    if (schemeName !== 'basic' && schemeName !== 'bearer') {
+      throw this.fail(MESSAGE_REQUIRED, {
+        scheme: 'other',
+        clientAddress,
+        reason: 'unsupported-scheme',
+      });
+    }
+    const scheme: AuthScheme = schemeName;
+
+    const blockedUntil = this.addresses.blockedUntil(clientAddress, now);
+    if (blockedUntil !== null) {
+      throw this.fail(
+        MESSAGE_ADDRESS_BLOCKED,
+        { scheme, clientAddress, reason: 'address-blocked' },
+        secondsUntil(blockedUntil, now),
+      );
+    }
+
+    if (scheme === 'basic') {
+      const parsed = parseBasic(credentials);
+      if (parsed === null) {
+        throw this.fail(
+          'Malformed Basic credentials: send base64 of the UTF-8 text "username:password"',
+          { scheme, clientAddress, reason: 'malformed' },
+        );
+      }
+      return this.checkPassword(parsed.username, parsed.password, clientAddress, now, scheme);
+    }
+
+    if (credentials === '') {
+      throw this.fail('Malformed Bearer credentials: send "Bearer" followed by a token', {
+        scheme,
+        clientAddress,
+        reason: 'malformed',
+      });
+    }
+    const token = this.tokens.verify(credentials, now);
+    if (token === null) {
+      throw this.failAttempt(MESSAGE_INVALID, { scheme, clientAddress, reason: 'invalid' }, now);
+    }
+    const principal: Principal = {
+      username: token.username,
+      roles: token.roles,
+      permissions: token.permissions,
+      via: token.kind === 'api' ? 'api-token' : 'session-token',
+      tokenId: token.id,
+      scopes: token.scopes,
+    };
+    this.onEvent({
+      outcome: 'success',
+      scheme,
+      clientAddress,
+      username: token.username,
+      tokenId: token.id,
+    });
+    return principal;
+  }
+
+  /**
+   * Checks a username and password (for `POST /auth/login`) under the same lockout and
+   * address limits as Basic, then creates a session token that carries all of the user's
+   * permissions.
+   */
+  async login(request: LoginRequest): Promise<LoginResult> {
+    const now = request.now ?? new Date();
+    const clientAddress = request.clientAddress;
+    const blockedUntil = this.addresses.blockedUntil(clientAddress, now);
+    if (blockedUntil !== null) {
+      throw this.fail(
+        MESSAGE_ADDRESS_BLOCKED,
+        { scheme: 'none', clientAddress, reason: 'address-blocked' },
+        secondsUntil(blockedUntil, now),
+      );
+    }
+    const principal = await this.checkPassword(
+      request.username,
+      request.password,
+      clientAddress,
+      now,
+      'none',
+    );
+    const created = this.tokens.create({
+      username: principal.username,
+      kind: 'session',
+      scopes: formatPermissions(ALL_PERMISSIONS),
+      expiresAt: new Date(now.getTime() + request.ttlMs),
+      now,
+    });
+    return {
+      principal: { ...principal, via: 'session-token', tokenId: created.id },
+      tokenId: created.id,
+      token: created.token,
+      expiresAt: created.expiresAt!,
+    };
+  }
+
+  private async checkPassword(
+    username: string,
+    password: string,
+    clientAddress: string,
+    now: Date,
+    scheme: AuthScheme,
+  ): Promise<Principal> {
+    const loggedName = truncate(String(username));
+    const result = await this.users.verify(username, password, now);
+    if (result.ok) {
+      this.onEvent({ outcome: 'success', scheme, clientAddress, username: loggedName });
+      return {
+        username: result.user.username,
+        roles: result.user.roles,
+        permissions: permissionsForRoles(result.user.roles),
+        via: 'password',
+      };
+    }
+    const event = { scheme, clientAddress, username: loggedName, reason: result.reason };
+    if (result.reason === 'locked') {
+      const seconds = secondsUntil(result.lockedUntil, now);
+      throw this.failAttempt(
+        `Account locked after repeated failures; try again in ${seconds} seconds`,
+        event,
+        now,
+        seconds,
+      );
+    }
+    throw this.failAttempt(MESSAGE_INVALID, event, now);
+  }
+
+  /** Reports a failure that counts against the client address. */
+  private failAttempt(
+    message: string,
+    event: Omit<AuthEvent, 'outcome'>,
+    now: Date,
+    retryAfterSeconds?: number,
+  ): AuthenticationFailedError {
+    const status = this.addresses.recordFailure(event.clientAddress, now);
+    const addressBlocked = status.blockedUntil !== null;
+    return this.fail(message, { ...event, addressBlocked }, retryAfterSeconds);
+  }
+
+  private fail(
+    message: string,
+    event: Omit<AuthEvent, 'outcome'>,
+    retryAfterSeconds?: number,
+  ): AuthenticationFailedError {
+    const full: AuthEvent = { outcome: 'failure', ...event };
+    this.onEvent(full);
+    return new AuthenticationFailedError(message, full, retryAfterSeconds);
+  }
+}
+
+/** Decodes Basic credentials, or returns null when they are not base64 of UTF-8 with a colon. */
+function parseBasic(credentials: string): { username: string; password: string } | null {
+  if (!BASE64_PATTERN.test(credentials) || credentials.length % 4 === 1) return null;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(credentials, 'base64'));
+  } catch {
+    return null;
+  }
+  // RFC 7617: the user-id cannot contain a colon, so the first colon ends it.
+  const colon = text.indexOf(':');
+  if (colon < 0) return null;
+  return { username: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+function secondsUntil(time: Date, now: Date): number {
+  return Math.max(1, Math.ceil((time.getTime() - now.getTime()) / 1000));
+}
+
+function truncate(text: string): string {
+  return text.length <= MAX_LOGGED_USERNAME_LENGTH
+    ? text
+    : `${text.slice(0, MAX_LOGGED_USERNAME_LENGTH)}...`;
+}

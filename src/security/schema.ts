@@ -1,0 +1,51 @@
+/**
+ * The security tables in the engine's SQLite database. Times are INTEGER milliseconds since
+ * the Unix epoch; role and scope lists are space-separated names.
+ */
+
+import type { Database } from 'better-sqlite3';
+
+const STATEMENTS = [
+  `CREATE TABLE IF NOT EXISTS security_users (
+    username TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    password_changed_at INTEGER NOT NULL,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER
+  )`,
+  // Usernames are case-sensitive, but two that differ only in case would read as one person
+  // in logs and grants, so they may not coexist.
+  `CREATE UNIQUE INDEX IF NOT EXISTS security_users_username_nocase
+    ON security_users (username COLLATE NOCASE)`,
+  `CREATE TABLE IF NOT EXISTS security_tokens (
+    id TEXT PRIMARY KEY,
+    token_hash BLOB NOT NULL UNIQUE,
+    username TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('api', 'session')),
+    name TEXT,
+    scopes TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    revoked_at INTEGER
+  )`,
+  `CREATE INDEX IF NOT EXISTS security_tokens_username ON security_tokens (username)`,
+  `CREATE TABLE IF NOT EXISTS security_grants (
+    principal TEXT NOT NULL,
+    dataset TEXT NOT NULL,
+    graph TEXT,
+    permissions INTEGER NOT NULL CHECK (permissions > 0)
+  )`,
+  // SQLite treats NULLs as distinct in UNIQUE constraints, so the whole-dataset grant
+  // (graph NULL) is made unique through an expression.
+  `CREATE UNIQUE INDEX IF NOT EXISTS security_grants_resource
+    ON security_grants (principal, dataset, ifnull(graph, ''))`,
+];
+
+/** Creates the security tables and indexes when they do not exist yet. Idempotent. */
+export function ensureSecuritySchema(db: Database): void {
+  db.transaction(() => {
+    for (const statement of STATEMENTS) db.exec(statement);
+  })();
+}

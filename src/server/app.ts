@@ -1,0 +1,99 @@
+/**
+ * Builds the Fastify application: body parsers and limits, the authentication hook that
+ * guards every route not marked public, the routes, and the JSON error handler.
+ */
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from '../config.js';
+import { AuthenticationError } from '../errors.js';
+import type { Principal } from '../security/principal.js';
+import type { Engine } from '../storage/engine.js';
+import { describeError, sendError } from './errors.js';
+import type { SecurityServices } from './security-services.js';
+import { registerAdminRoutes } from './routes/admin.js';
+import { registerAuthRoutes } from './routes/auth.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerSparqlRoutes } from './routes/sparql.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** Routes reachable without credentials (only /health and /ready). */
+    public?: boolean;
+  }
+}
+
+export interface ServerState {
+  /** True once storage is open and datasets are loaded; /ready answers 503 before. */
+  ready: boolean;
+}
+
+export interface ServerContext {
+  engine: Engine;
+  config: Config;
+  security: SecurityServices;
+  state: ServerState;
+}
+
+export interface BuildOptions {
+  /** A pino logger; without one the app does not log (tests that build it in-process). */
+  loggerInstance?: FastifyServerOptions['loggerInstance'];
+  https?: { cert: Buffer; key: Buffer };
+}
+
+export async function buildServer(
+  context: ServerContext,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: false }),
+    bodyLimit: context.config.maxBodyBytes,
+    // Never let a client pick the request id that shows up in logs and error bodies.
+    requestIdHeader: false,
+    ...(options.https
+      ? { https: { ...options.https, minVersion: 'TLSv1.2' as const } }
+      : {}),
+  }) as unknown as FastifyInstance;
+
+  await app.register(formbody);
+  for (const type of ['application/sparql-query', 'application/sparql-update']) {
+    app.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) =>
+      done(null, body),
+    );
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config?.public) return;
+    if (!context.state.ready) {
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ error: 'Service unavailable', detail: 'The server is starting; retry shortly' });
+    }
+    const authorization = request.headers.authorization;
+    try {
+      request.principal = await context.security.authenticator.authenticate({
+        authorization,
+        clientAddress: request.ip,
+      });
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      return sendError(request, reply, error);
+    }
+  });
+
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.setNotFoundHandler((request, reply) => {
+    const { body } = describeError({ statusCode: 404, message: 'not found' }, request.id);
+    body.detail = `No route for ${request.method} ${request.url.split('?', 1)[0]}`;
+    return reply.code(404).send(body);
+  });
+
+  registerHealthRoutes(app, context);
+  registerAuthRoutes(app, context);
+  registerSparqlRoutes(app, context);
+  registerAdminRoutes(app, context);
+  return app;
+}

@@ -1,0 +1,189 @@
+/**
+ * The SPARQL 1.1 Protocol query operation on /sparql (the default dataset) and
+ * /datasets/NAME/sparql: query via GET, via POST as a form, or via POST with an
+ * application/sparql-query body.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import { InvalidArgumentError, UnsupportedFeatureError } from '../../errors.js';
+import { Permission } from '../../security/permissions.js';
+import { executeQuery, parseQuery, type QueryResult } from '../../sparql/index.js';
+import {
+  RESULTS_MEDIA_TYPES,
+  serializeBindings,
+  serializeBoolean,
+  type ResultsFormat,
+} from '../../sparql/results/index.js';
+import { serializeQuads } from '../../rdf/serialize.js';
+import { RDF_MEDIA_TYPES, type RdfFormat } from '../../rdf/formats.js';
+import { DEFAULT_DATASET } from '../../storage/engine.js';
+import type { ServerContext } from '../app.js';
+import { notAcceptable } from '../errors.js';
+import {
+  GRAPH_OFFERED,
+  RESULTS_OFFERED,
+  formatFromQueryParameter,
+  negotiate,
+} from '../negotiation.js';
+import { prefetch, toByteStream } from '../streaming.js';
+
+type Parameters = Record<string, string | string[] | undefined>;
+
+const BOOLEAN_OFFERED = [RESULTS_MEDIA_TYPES.json, RESULTS_MEDIA_TYPES.xml] as const;
+
+export function registerSparqlRoutes(app: FastifyInstance, context: ServerContext): void {
+  const handler = (datasetOf: (request: FastifyRequest) => string) =>
+    async (request: FastifyRequest, reply: FastifyReply) =>
+      answerQuery(context, request, reply, datasetOf(request));
+
+  const fixed = handler(() => DEFAULT_DATASET);
+  const named = handler((request) => (request.params as { name: string }).name);
+  app.get('/sparql', fixed);
+  app.post('/sparql', fixed);
+  app.get('/datasets/:name/sparql', named);
+  app.post('/datasets/:name/sparql', named);
+}
+
+async function answerQuery(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  datasetName: string,
+): Promise<FastifyReply> {
+  const queryText = extractQuery(request);
+  const parameters = (request.query ?? {}) as Parameters;
+  const bodyParameters = isForm(request) ? (request.body as Parameters) : {};
+  for (const name of ['default-graph-uri', 'named-graph-uri']) {
+    if (parameters[name] !== undefined || bodyParameters[name] !== undefined) {
+      throw new UnsupportedFeatureError(`the ${name} protocol parameter`);
+    }
+  }
+
+  context.security.access.require(request.principal!, Permission.Read, { dataset: datasetName });
+  const dataset = context.engine.dataset(datasetName);
+  const parsed = parseQuery(queryText);
+
+  // Stop the evaluation when the client goes away before the response is complete.
+  const controller = new AbortController();
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
+  });
+
+  const started = performance.now();
+  const result = await executeQuery(dataset, parsed, {
+    timeoutMs: context.config.queryTimeoutMs,
+    maxRows: context.config.maxResultRows,
+    signal: controller.signal,
+  });
+  request.log.info(
+    { dataset: datasetName, kind: result.type, durationMs: Math.round(performance.now() - started) },
+    'query evaluated',
+  );
+  return sendResult(request, reply, result, parameters);
+}
+
+/** Returns the query text, rejecting requests that give none or more than one. */
+function extractQuery(request: FastifyRequest): string {
+  const fromUrl = (request.query as Parameters | undefined)?.query;
+  let fromBody: string | string[] | undefined;
+  if (request.method === 'POST') {
+    const type = request.headers['content-type']?.split(';', 1)[0].trim().toLowerCase();
+    if (type === 'application/sparql-query') fromBody = request.body as string;
+    else if (type === 'application/x-www-form-urlencoded') fromBody = (request.body as Parameters).query;
+    else {
+      throw new InvalidArgumentError(
+        `POST a query as application/sparql-query or application/x-www-form-urlencoded, ` +
+          `not ${type ?? 'a body without Content-Type'}`,
+      );
+    }
+  }
+  const given = [fromUrl, fromBody].filter((value) => value !== undefined);
+  if (given.length === 0) {
+    throw new InvalidArgumentError('Missing query: pass it as the query parameter or POST body');
+  }
+  const values = given.flat();
+  if (given.length > 1 || values.length > 1) {
+    throw new InvalidArgumentError('Exactly one query is allowed per request');
+  }
+  const text = values[0];
+  if (typeof text !== 'string' || text.trim() === '') {
+    throw new InvalidArgumentError('The query is empty');
+  }
+  return text;
+}
+
+function isForm(request: FastifyRequest): boolean {
+  return (
+    request.method === 'POST' &&
+    request.headers['content-type']?.toLowerCase().startsWith('application/x-www-form-urlencoded') ===
+      true
+  );
+}
+
+/** Picks the media type from `format=` (Fuseki's shortcut) or else the Accept header. */
+function chooseMediaType(
+  request: FastifyRequest,
+  parameters: Parameters,
+  offered: readonly string[],
+): string | undefined {
+  const format = parameters.format;
+  if (typeof format === 'string') {
+    const mediaType = formatFromQueryParameter(format);
+    if (mediaType === undefined) {
+      throw new InvalidArgumentError(
+        `Unknown format ${JSON.stringify(format)}; use json, xml, csv, tsv, turtle, ntriples, nquads or trig`,
+      );
+    }
+    return offered.includes(mediaType) ? mediaType : undefined;
+  }
+  return negotiate(request.headers.accept, offered);
+}
+
+async function sendResult(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  result: QueryResult,
+  parameters: Parameters,
+): Promise<FastifyReply> {
+  const offered =
+    result.type === 'bindings' ? RESULTS_OFFERED : result.type === 'boolean' ? BOOLEAN_OFFERED : GRAPH_OFFERED;
+  const mediaType = chooseMediaType(request, parameters, offered);
+  if (mediaType === undefined) {
+    const { status, body } = notAcceptable(offered);
+    return reply.code(status).send(body);
+  }
+  reply.header('vary', 'Accept');
+
+  if (result.type === 'boolean') {
+    const format = resultsFormatOf(mediaType) as 'json' | 'xml';
+    return reply.type(contentType(mediaType)).send(serializeBoolean(result.value, format));
+  }
+  if (result.type === 'bindings') {
+    // Pull the first row before sending headers, so an error that strikes early (a timeout
+    // inside a join) still gets its proper status instead of a cut-off 200.
+    const rows = await prefetch(result.rows);
+    const chunks = serializeBindings(result.variables, rows, resultsFormatOf(mediaType));
+    return reply.type(contentType(mediaType)).send(Readable.from(toByteStream(chunks)));
+  }
+  const quads = await prefetch(result.quads);
+  const format = rdfFormatOf(mediaType);
+  return reply
+    .type(contentType(mediaType))
+    .send(Readable.from(toByteStream(serializeQuads(quads, format))));
+}
+
+function resultsFormatOf(mediaType: string): ResultsFormat {
+  const entry = Object.entries(RESULTS_MEDIA_TYPES).find(([, type]) => type === mediaType);
+  if (entry === undefined) throw new Error(`No results format for ${mediaType}`);
+  return entry[0] as ResultsFormat;
+}
+
+function rdfFormatOf(mediaType: string): RdfFormat {
+  const entry = Object.entries(RDF_MEDIA_TYPES).find(([, type]) => type === mediaType);
+  if (entry === undefined) throw new Error(`No RDF format for ${mediaType}`);
+  return entry[0] as RdfFormat;
+}
+
+function contentType(mediaType: string): string {
+  return `${mediaType}; charset=utf-8`;
+}

@@ -1,0 +1,114 @@
+/**
+ * Starts the server. It listens first, then opens storage, bootstraps the admin user and
+ * (when asked) loads the sample data, and only then reports ready; until that point every
+ * route but /health and /ready answers 503.
+ */
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config.js';
+import { ensureAdmin } from '../security/bootstrap.js';
+import { DEFAULT_DATASET, Engine } from '../storage/engine.js';
+import { loadSampleDataIfEmpty } from '../storage/sample-data.js';
+import { buildServer, type ServerContext } from './app.js';
+import { loggerOptions } from './logging.js';
+import { createSecurityServices } from './security-services.js';
+
+export interface StartOptions {
+  /** Load the bundled vocabularies when the data dir holds no quads. */
+  sampleData?: boolean;
+  /** Admin password for the bootstrap user (SEVEN_TICK_ADMIN_PASSWORD). */
+  adminPassword?: string;
+  /** Receives the one-time notice of a generated admin password; defaults to stdout. */
+  announce?: (text: string) => void;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  context: ServerContext;
+  /** Resolves once the server is ready or rejects when start-up failed. */
+  ready: Promise<void>;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = pino(loggerOptions(config.logLevel) as pino.LoggerOptions);
+  const https = config.tlsCert
+    ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey!) }
+    : undefined;
+
+  // Storage and security are filled in by open() below; the readiness hook keeps requests
+  // away from them until then.
+  const context = { config, state: { ready: false } } as ServerContext;
+  const app = await buildServer(context, { loggerInstance: logger, https });
+  const address = await app.listen({ host: config.host, port: config.port });
+  logger.info({ address, dataDir: config.dataDir }, 'listening');
+
+  const ready = open(context, logger, options).then(
+    () => {
+      context.state.ready = true;
+      logger.info({ datasets: context.engine.listDatasets().length }, 'ready');
+    },
+    (error: unknown) => {
+      logger.fatal({ err: error }, 'start-up failed; the server stays unready');
+      throw error;
+    },
+  );
+
+  return {
+    app,
+    context,
+    ready,
+    url: address,
+    async close() {
+      await app.close();
+      await ready.catch(() => undefined);
+      context.engine?.close();
+    },
+  };
+}
+
+async function open(context: ServerContext, logger: Logger, options: StartOptions): Promise<void> {
+  // Give the event loop a turn so /health answers before the blocking index rebuild.
+  await new Promise((resolve) => setImmediate(resolve));
+  const started = performance.now();
+  context.engine = Engine.open(context.config.dataDir);
+  context.engine.createDataset(DEFAULT_DATASET);
+  logger.info(
+    { quads: context.engine.quadCount, terms: context.engine.dictionary.size, ms: elapsed(started) },
+    'storage opened',
+  );
+
+  context.security = createSecurityServices(context.engine.db, (event) => {
+    if (event.outcome === 'failure') logger.warn({ auth: event }, 'authentication failed');
+  });
+  const admin = await ensureAdmin(context.security.users, { password: options.adminPassword });
+  if (admin.created) {
+    logger.info({ username: 'admin', generated: admin.generated }, 'admin user created');
+    if (admin.generated) {
+      // Printed, never logged: this is the only time the password exists outside its hash.
+      (options.announce ?? console.log)(
+        `\nCreated the user "admin" with the generated password:\n\n    ${admin.password}\n\n` +
+          'It is shown only this once. Change it with `seven-tick user passwd admin`, or start ' +
+          'with SEVEN_TICK_ADMIN_PASSWORD set on an empty data dir.\n',
+      );
+    }
+  }
+
+  if (options.sampleData) {
+    const loadStarted = performance.now();
+    const results = await loadSampleDataIfEmpty(context.engine);
+    if (results !== undefined) {
+      const quads = results.reduce((sum, result) => sum + result.added, 0);
+      logger.info(
+        { files: results.length, quads, ms: elapsed(loadStarted) },
+        'loaded the bundled sample vocabularies into the default dataset',
+      );
+    }
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}

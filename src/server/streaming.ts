@@ -1,0 +1,59 @@
+/** Helpers that turn lazily evaluated results into an HTTP response body. */
+
+/**
+ * Pulls up to `count` items of an async iterable now and returns an iterable that replays them
+ * and then continues. Errors raised among the first items (a timeout inside a join, a row cap
+ * below `count`) surface here, before headers are sent, so they get a proper status. An error
+ * after that can only cut the response short, which the client sees as a failed transfer.
+ */
+export async function prefetch<T>(source: AsyncIterable<T>, count = 1000): Promise<AsyncIterable<T>> {
+  const iterator = source[Symbol.asyncIterator]();
+  const buffered: T[] = [];
+  let done = false;
+  try {
+    while (buffered.length < count) {
+      const next = await iterator.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      buffered.push(next.value);
+    }
+  } catch (error) {
+    await iterator.return?.();
+    throw error;
+  }
+  return {
+    async *[Symbol.asyncIterator]() {
+      try {
+        yield* buffered;
+        if (done) return;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+          yield next.value;
+        }
+      } finally {
+        // Stops the evaluation when the response is abandoned half-way.
+        await iterator.return?.();
+      }
+    },
+  };
+}
+
+/** Batches small string chunks into Buffers of about `size` bytes, to cut write calls. */
+export async function* toByteStream(
+  chunks: AsyncIterable<string>,
+  size = 64 * 1024,
+): AsyncGenerator<Buffer> {
+  let pending: string[] = [];
+  let pendingLength = 0;
+  for await (const chunk of chunks) {
+    pending.push(chunk);
+    pendingLength += chunk.length;
+    if (pendingLength >= size) {
+      yield Buffer.from(pending.join(''), 'utf8');
+      pending = [];
+      pendingLength = 0;
+    }
+  }
+  if (pendingLength > 0) yield Buffer.from(pending.join(''), 'utf8');
+}

@@ -1,0 +1,354 @@
+/**
+ * Basic graph pattern evaluation: orders the triple patterns from store counts, places each
+ * FILTER right after the pattern that binds its last variable, and walks the index cursors
+ * depth-first over term ids.
+ */
+import {
+  ANY,
+  DEFAULT_GRAPH_ID,
+  LOCAL_ID_BASE,
+  type QuadCursor,
+  type TermId,
+} from '../store/types.js';
+import { expressionSlots, type Bgp, type Expression, type PatternTerm } from './algebra.js';
+import {
+  PAUSE,
+  UNBOUND,
+  type QueryContext,
+  type Solution,
+  type SolutionStream,
+} from './context.js';
+import { filterAccepts, type ExpressionEnvironment } from './expressions/evaluate.js';
+
+/** How a quad position is handled at one step of a plan. */
+const enum Mode {
+  /** A constant term id. */
+  Constant,
+  /** A variable bound before this step: its current value is substituted into the lookup. */
+  Bound,
+  /** A variable this step binds. */
+  Bind,
+  /** A variable bound earlier in the same pattern (as in `?x :p ?x`): the values must agree. */
+  Check,
+}
+
+interface Position {
+  readonly mode: Mode;
+  /** Term id for Mode.Constant, slot otherwise. */
+  readonly value: number;
+}
+
+interface PlanStep {
+  /** Subject, predicate, object, graph. */
+  readonly positions: readonly [Position, Position, Position, Position];
+  /** True when the graph position is a GRAPH ?var slot, which must not take the default graph. */
+  readonly namedGraphsOnly: boolean;
+  readonly filters: readonly Expression[];
+}
+
+interface BgpPlan {
+  /** False when a constant is missing from the store, so nothing can match. */
+  readonly satisfiable: boolean;
+  /** Filters that depend only on already-bound slots, tested before the first lookup. */
+  readonly preFilters: readonly Expression[];
+  readonly steps: readonly PlanStep[];
+}
+
+/** Divisor applied to a pattern's count for each of its variables that is already bound. */
+const BOUND_VARIABLE_SELECTIVITY = 20;
+
+const EMPTY_CURSOR: QuadCursor = { s: 0, p: 0, o: 0, g: 0, next: () => false };
+
+export class BgpEvaluator {
+  private readonly plans = new Map<Bgp, Map<string, BgpPlan>>();
+  private namedGraphIds: TermId[] | undefined;
+
+  constructor(
+    private readonly ctx: QueryContext,
+    private readonly env: ExpressionEnvironment,
+  ) {}
+
+  /** Yields every extension of `input` that matches the BGP and passes its filters. */
+  *run(bgp: Bgp, input: Solution): SolutionStream {
+    const plan = this.planFor(bgp, input);
+    if (!plan.satisfiable) return;
+    const solution = input.slice();
+    for (const filter of plan.preFilters) {
+      if (!filterAccepts(filter, solution, this.env)) return;
+    }
+    if (plan.steps.length === 0) {
+      yield* this.matchEmptyPattern(bgp, solution);
+      return;
+    }
+    yield* this.walk(plan.steps, solution);
+  }
+
+  /** The empty BGP: one solution, or inside GRAPH one per graph of the target. */
+  private *matchEmptyPattern(bgp: Bgp, solution: Solution): SolutionStream {
+    const graph = bgp.graph;
+    if (graph.type === 'default') {
+      yield solution;
+      return;
+    }
+    if (graph.type === 'named') {
+      const id = this.ctx.storeIdOf(graph.key);
+      if (
+        id !== undefined &&
+        id !== DEFAULT_GRAPH_ID &&
+        this.ctx.quads.count(ANY, ANY, ANY, id) > 0
+      )
+        yield solution;
+      return;
+    }
+    const bound = solution[graph.slot]!;
+    if (bound !== UNBOUND) {
+      if (
+        bound < LOCAL_ID_BASE &&
+        bound !== DEFAULT_GRAPH_ID &&
+        this.ctx.quads.count(ANY, ANY, ANY, bound) > 0
+      ) {
+        yield solution;
+      }
+      return;
+    }
+    for (const id of yield* this.listNamedGraphs()) {
+      const out = solution.slice();
+      out[graph.slot] = id;
+      yield out;
+    }
+  }
+
+  /** Collects the distinct non-default graph ids with a full scan, once per query. */
+  private *listNamedGraphs(): Generator<typeof PAUSE, TermId[], undefined> {
+    if (this.namedGraphIds !== undefined) return this.namedGraphIds;
+    const ids = new Set<TermId>();
+    const cursor = this.ctx.quads.match(ANY, ANY, ANY, ANY);
+    while (cursor.next()) {
+      if (cursor.g !== DEFAULT_GRAPH_ID) ids.add(cursor.g);
+      if (this.ctx.step()) yield PAUSE;
+    }
+    this.namedGraphIds = [...ids].sort((a, b) => a - b);
+    return this.namedGraphIds;
+  }
+
+  /** Depth-first walk over the plan steps with one open cursor per level. */
+  private *walk(steps: readonly PlanStep[], solution: Solution): SolutionStream {
+    const ctx = this.ctx;
+    const last = steps.length - 1;
+    const cursors: QuadCursor[] = new Array<QuadCursor>(steps.length);
+    cursors[0] = this.open(steps[0]!, solution);
+    let level = 0;
+    while (level >= 0) {
+      if (ctx.step()) yield PAUSE;
+      const cursor = cursors[level]!;
+      if (!cursor.next()) {
+        level--;
+        continue;
+      }
+      const step = steps[level]!;
+      if (!bindQuad(step, cursor, solution)) continue;
+      if (!this.passes(step.filters, solution)) continue;
+      if (level === last) {
+        yield solution.slice();
+      } else {
+        level++;
+        cursors[level] = this.open(steps[level]!, solution);
+      }
+    }
+  }
+
+  private passes(filters: readonly Expression[], solution: Solution): boolean {
+    for (const filter of filters) {
+      if (!filterAccepts(filter, solution, this.env)) return false;
+    }
+    return true;
+  }
+
+  private open(step: PlanStep, solution: Solution): QuadCursor {
+    const [s, p, o, g] = step.positions;
+    const sid = lookupValue(s, solution);
+    const pid = lookupValue(p, solution);
+    const oid = lookupValue(o, solution);
+    const gid = lookupValue(g, solution);
+    // A query-local id names a computed term that no stored quad contains.
+    if (
+      sid >= LOCAL_ID_BASE ||
+      pid >= LOCAL_ID_BASE ||
+      oid >= LOCAL_ID_BASE ||
+      gid >= LOCAL_ID_BASE
+    ) {
+      return EMPTY_CURSOR;
+    }
+    if (step.namedGraphsOnly && gid === DEFAULT_GRAPH_ID) return EMPTY_CURSOR;
+    return this.ctx.quads.match(sid, pid, oid, gid);
+  }
+
+  private planFor(bgp: Bgp, input: Solution): BgpPlan {
+    let byBinding = this.plans.get(bgp);
+    if (byBinding === undefined) {
+      byBinding = new Map();
+      this.plans.set(bgp, byBinding);
+    }
+    const slots = bgpSlots(bgp);
+    let signature = '';
+    for (const slot of slots) signature += input[slot] === UNBOUND ? '0' : '1';
+    let plan = byBinding.get(signature);
+    if (plan === undefined) {
+      const bound = new Set(slots.filter((slot) => input[slot] !== UNBOUND));
+      plan = this.buildPlan(bgp, bound);
+      byBinding.set(signature, plan);
+    }
+    return plan;
+  }
+
+  private buildPlan(bgp: Bgp, initiallyBound: Set<number>): BgpPlan {
+    const graphPosition = this.graphPosition(bgp);
+    if (graphPosition === undefined) return { satisfiable: false, preFilters: [], steps: [] };
+    const resolved: (PatternTerm | number)[][] = [];
+    for (const pattern of bgp.patterns) {
+      const terms: (PatternTerm | number)[] = [];
+      for (const term of [pattern.subject, pattern.predicate, pattern.object]) {
+        if ('slot' in term) {
+          terms.push(term);
+          continue;
+        }
+        const id = this.ctx.storeIdOf(term.key);
+        if (id === undefined) return { satisfiable: false, preFilters: [], steps: [] };
+        terms.push(id);
+      }
+      terms.push(graphPosition);
+      resolved.push(terms);
+    }
+
+    const bound = new Set(initiallyBound);
+    const remaining = resolved.map((_, index) => index);
+    const order: number[] = [];
+    while (remaining.length > 0) {
+      let bestIndex = 0;
+      let bestCost = Infinity;
+      for (let i = 0; i < remaining.length; i++) {
+        const cost = this.estimate(resolved[remaining[i]!]!, bound, order.length === 0);
+        if (cost < bestCost) {
+          bestCost = cost;
+          bestIndex = i;
+        }
+      }
+      const chosen = remaining.splice(bestIndex, 1)[0]!;
+      order.push(chosen);
+      for (const term of resolved[chosen]!)
+        if (typeof term !== 'number' && 'slot' in term) bound.add(term.slot);
+    }
+
+    const steps: { positions: Position[]; namedGraphsOnly: boolean; filters: Expression[] }[] = [];
+    const boundSoFar = new Set(initiallyBound);
+    for (const index of order) {
+      const positions: Position[] = [];
+      const boundHere = new Set<number>();
+      for (const term of resolved[index]!) {
+        if (typeof term === 'number' || !('slot' in term))
+          positions.push({ mode: Mode.Constant, value: term as number });
+        else if (boundSoFar.has(term.slot)) positions.push({ mode: Mode.Bound, value: term.slot });
+        else if (boundHere.has(term.slot)) positions.push({ mode: Mode.Check, value: term.slot });
+        else {
+          boundHere.add(term.slot);
+          positions.push({ mode: Mode.Bind, value: term.slot });
+        }
+      }
+      for (const slot of boundHere) boundSoFar.add(slot);
+      steps.push({ positions, namedGraphsOnly: bgp.graph.type === 'variable', filters: [] });
+    }
+
+    const preFilters: Expression[] = [];
+    for (const filter of bgp.filters) {
+      const needed = [...expressionSlots(filter)];
+      const placed = new Set(initiallyBound);
+      if (needed.every((slot) => placed.has(slot))) {
+        preFilters.push(filter);
+        continue;
+      }
+      // A filter reading a slot the BGP never binds runs after the last step, where the
+      // slot is still unbound; with no steps at all it runs before the (empty) match.
+      let target = steps.length - 1;
+      for (let i = 0; i < steps.length; i++) {
+        for (const position of steps[i]!.positions)
+          if (position.mode === Mode.Bind) placed.add(position.value);
+        if (needed.every((slot) => placed.has(slot))) {
+          target = i;
+          break;
+        }
+      }
+      if (target < 0) preFilters.push(filter);
+      else steps[target]!.filters.push(filter);
+    }
+    return { satisfiable: true, preFilters, steps: steps as unknown as PlanStep[] };
+  }
+
+  /** Returns the graph position of the BGP's patterns, or undefined when it cannot match. */
+  private graphPosition(bgp: Bgp): PatternTerm | number | undefined {
+    const graph = bgp.graph;
+    if (graph.type === 'default') return DEFAULT_GRAPH_ID;
+    if (graph.type === 'variable') return { slot: graph.slot };
+    const id = this.ctx.storeIdOf(graph.key);
+    return id === undefined || id === DEFAULT_GRAPH_ID ? undefined : id;
+  }
+
+  /**
+   * Estimates the matches of a pattern: the store count with its constants bound, divided
+   * for each variable already bound, and put last when it shares no bound variable (a cross
+   * product) unless nothing is bound yet.
+   */
+  private estimate(
+    terms: readonly (PatternTerm | number)[],
+    bound: Set<number>,
+    first: boolean,
+  ): number {
+    const ids = terms.map((term) => (typeof term === 'number' ? term : ANY));
+    let cost = this.ctx.quads.count(ids[0]!, ids[1]!, ids[2]!, ids[3]!);
+    let connected = false;
+    for (const term of terms) {
+      if (typeof term !== 'number' && 'slot' in term && bound.has(term.slot)) {
+        cost /= BOUND_VARIABLE_SELECTIVITY;
+        connected = true;
+      }
+    }
+    if (!connected && !first && terms.some((term) => typeof term !== 'number')) cost += 1e15;
+    return cost;
+  }
+}
+
+function lookupValue(position: Position, solution: Solution): number {
+  if (position.mode === Mode.Constant) return position.value;
+  if (position.mode === Mode.Bound) return solution[position.value]!;
+  return ANY;
+}
+
+/** Copies the cursor's quad into the slots this step binds; false when a check fails. */
+function bindQuad(step: PlanStep, cursor: QuadCursor, solution: Solution): boolean {
+  if (step.namedGraphsOnly && cursor.g === DEFAULT_GRAPH_ID) return false;
+  const values = [cursor.s, cursor.p, cursor.o, cursor.g];
+  for (let i = 0; i < 4; i++) {
+    const position = step.positions[i]!;
+    if (position.mode === Mode.Bind) solution[position.value] = values[i]!;
+    else if (position.mode === Mode.Check && solution[position.value] !== values[i]) return false;
+  }
+  return true;
+}
+
+const slotCache = new WeakMap<Bgp, number[]>();
+
+/** Returns the distinct slots of a BGP's patterns and graph. */
+function bgpSlots(bgp: Bgp): number[] {
+  let slots = slotCache.get(bgp);
+  if (slots === undefined) {
+    const set = new Set<number>();
+    for (const pattern of bgp.patterns) {
+      for (const term of [pattern.subject, pattern.predicate, pattern.object])
+        if ('slot' in term) set.add(term.slot);
+    }
+    if (bgp.graph.type === 'variable') set.add(bgp.graph.slot);
+    for (const filter of bgp.filters) for (const slot of expressionSlots(filter)) set.add(slot);
+    slots = [...set];
+    slotCache.set(bgp, slots);
+  }
+  return slots;
+}

@@ -1,0 +1,339 @@
+/**
+ * Pull-based evaluation of the algebra over term ids. Every operator is a synchronous
+ * generator of solutions that forwards the PAUSE sentinel, and every loop counts steps on the
+ * query context, which enforces the deadline and the abort signal.
+ */
+import { ExpressionError } from '../errors.js';
+import type { TermId } from '../store/types.js';
+import {
+  certainSlots,
+  type Bgp,
+  type LeftJoin,
+  type Operator,
+  type OrderCondition,
+} from './algebra.js';
+import { BgpEvaluator } from './bgp.js';
+import {
+  PAUSE,
+  UNBOUND,
+  type QueryContext,
+  type Solution,
+  type SolutionStream,
+} from './context.js';
+import {
+  evaluateExpression,
+  filterAccepts,
+  type ExpressionEnvironment,
+} from './expressions/evaluate.js';
+import { RegexCache } from './expressions/strings.js';
+import { valueFromKey, type Value } from './expressions/values.js';
+import { compareOrderKeys } from './order.js';
+
+/** Maximum number of decoded term values kept per query. */
+const VALUE_CACHE_SIZE = 65_536;
+
+/** Solutions of one operand, materialised and indexed by the slots both join operands bind. */
+interface HashTable {
+  readonly keySlots: readonly number[];
+  readonly buckets: Map<number | string, Solution[]>;
+}
+
+export class Evaluator implements ExpressionEnvironment {
+  readonly regexCache = new RegexCache();
+  private readonly values = new Map<TermId, Value>();
+  private readonly bgps: BgpEvaluator;
+
+  constructor(readonly ctx: QueryContext) {
+    this.bgps = new BgpEvaluator(ctx, this);
+  }
+
+  valueOf(id: TermId): Value {
+    let value = this.values.get(id);
+    if (value === undefined) {
+      value = valueFromKey(this.ctx.keyOf(id));
+      if (this.values.size >= VALUE_CACHE_SIZE) this.values.clear();
+      this.values.set(id, value);
+    }
+    return value;
+  }
+
+  exists(pattern: Operator, solution: Solution): boolean {
+    // PAUSE is skipped here: an expression cannot yield, but step() still enforces the deadline.
+    for (const found of this.run(pattern, solution)) if (found !== PAUSE) return true;
+    return false;
+  }
+
+  /**
+   * Evaluates an operator. Every solution extends `seed`, which is the empty solution except
+   * inside EXISTS, where it carries the outer solution's values.
+   */
+  *run(op: Operator, seed: Solution = this.ctx.emptySolution()): SolutionStream {
+    switch (op.type) {
+      case 'bgp':
+        yield* this.bgps.run(op, seed);
+        return;
+      case 'values':
+        yield* this.values(op, seed);
+        return;
+      case 'join':
+        yield* this.join(op.left, op.right, seed);
+        return;
+      case 'leftjoin':
+        yield* this.leftJoin(op, seed);
+        return;
+      case 'minus':
+        yield* this.minus(op, seed);
+        return;
+      case 'filter':
+        for (const solution of this.run(op.input, seed)) {
+          if (solution === PAUSE) yield PAUSE;
+          else if (filterAccepts(op.expression, solution, this)) yield solution;
+          else if (this.ctx.step()) yield PAUSE;
+        }
+        return;
+      case 'union':
+        yield* this.run(op.left, seed);
+        yield* this.run(op.right, seed);
+        return;
+      case 'graph':
+        for (const solution of this.run(op.input, seed)) {
+          if (solution === PAUSE) {
+            yield PAUSE;
+            continue;
+          }
+          const graph = solution[op.hiddenSlot]!;
+          if (graph === UNBOUND) throw new Error('GRAPH evaluation left the graph name unbound');
+          const current = solution[op.slot]!;
+          if (current === UNBOUND) solution[op.slot] = graph;
+          else if (current !== graph) continue;
+          yield solution;
+        }
+        return;
+      case 'extend':
+        for (const solution of this.run(op.input, seed)) {
+          if (solution !== PAUSE) {
+            try {
+              solution[op.slot] = this.ctx.idOf(
+                evaluateExpression(op.expression, solution, this).key,
+              );
+            } catch (error) {
+              if (!(error instanceof ExpressionError)) throw error;
+            }
+          }
+          yield solution;
+        }
+        return;
+      case 'orderby':
+        yield* this.orderBy(op.input, op.conditions, seed);
+        return;
+      case 'project': {
+        const keep = new Set(op.slots);
+        for (const solution of this.run(op.input, seed)) {
+          if (solution !== PAUSE) {
+            for (let slot = 0; slot < solution.length; slot++)
+              if (!keep.has(slot)) solution[slot] = UNBOUND;
+          }
+          yield solution;
+        }
+        return;
+      }
+      case 'distinct': {
+        const seen = new Set<string>();
+        for (const solution of this.run(op.input, seed)) {
+          if (solution === PAUSE) {
+            yield PAUSE;
+            continue;
+          }
+          let key = '';
+          for (const slot of op.slots) key += `${solution[slot]},`;
+          if (seen.has(key)) {
+            if (this.ctx.step()) yield PAUSE;
+            continue;
+          }
+          seen.add(key);
+          yield solution;
+        }
+        return;
+      }
+      case 'slice': {
+        if (op.limit <= 0) return;
+        let skipped = 0;
+        let emitted = 0;
+        for (const solution of this.run(op.input, seed)) {
+          if (solution === PAUSE) {
+            yield PAUSE;
+            continue;
+          }
+          if (skipped < op.offset) {
+            skipped++;
+            if (this.ctx.step()) yield PAUSE;
+            continue;
+          }
+          yield solution;
+          if (++emitted >= op.limit) return;
+        }
+        return;
+      }
+    }
+  }
+
+  /** Join: an index nested-loop join into a BGP operand, otherwise a hash join. */
+  private *join(left: Operator, right: Operator, seed: Solution): SolutionStream {
+    if (right.type === 'bgp') {
+      yield* this.bindJoin(left, right, seed);
+      return;
+    }
+    if (left.type === 'bgp') {
+      yield* this.bindJoin(right, left, seed);
+      return;
+    }
+    const table = yield* this.buildHashTable(right, sharedCertainSlots(left, right), seed);
+    for (const outer of this.run(left, seed)) {
+      if (outer === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      for (const inner of this.probe(table, outer)) {
+        if (this.ctx.step()) yield PAUSE;
+        const merged = merge(outer, inner);
+        if (merged !== undefined) yield merged;
+      }
+    }
+  }
+
+  /** Runs `bgp` once per solution of `outer`, with that solution's values substituted. */
+  private *bindJoin(outer: Operator, bgp: Bgp, seed: Solution): SolutionStream {
+    for (const solution of this.run(outer, seed)) {
+      if (solution === PAUSE) yield PAUSE;
+      else yield* this.bgps.run(bgp, solution);
+    }
+  }
+
+  /**
+   * LeftJoin: each left solution with every compatible right solution that passes the
+   * OPTIONAL's filter, or alone when there is none.
+   */
+  private *leftJoin(op: LeftJoin, seed: Solution): SolutionStream {
+    const expression = op.expression;
+    if (op.right.type === 'bgp') {
+      const bgp = op.right;
+      for (const outer of this.run(op.left, seed)) {
+        if (outer === PAUSE) {
+          yield PAUSE;
+          continue;
+        }
+        let matched = false;
+        for (const merged of this.bgps.run(bgp, outer)) {
+          if (merged === PAUSE) yield PAUSE;
+          else if (expression === undefined || filterAccepts(expression, merged, this)) {
+            matched = true;
+            yield merged;
+          }
+        }
+        if (!matched) yield outer;
+      }
+      return;
+    }
+    const table = yield* this.buildHashTable(op.right, sharedCertainSlots(op.left, op.right), seed);
+    for (const outer of this.run(op.left, seed)) {
+      if (outer === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      let matched = false;
+      for (const inner of this.probe(table, outer)) {
+        if (this.ctx.step()) yield PAUSE;
+        const merged = merge(outer, inner);
+        if (merged === undefined) continue;
+        if (expression === undefined || filterAccepts(expression, merged, this)) {
+          matched = true;
+          yield merged;
+        }
+      }
+      if (!matched) yield outer;
+    }
+  }
+
+  private *buildHashTable(
+    op: Operator,
+    keySlots: readonly number[],
+  ): Generator<typeof PAUSE, HashTable, undefined> {
+    const buckets = new Map<number | string, Solution[]>();
+    for (const solution of this.run(op)) {
+      if (solution === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      if (this.ctx.step()) yield PAUSE;
+      const key = hashKey(solution, keySlots);
+      const bucket = buckets.get(key);
+      if (bucket === undefined) buckets.set(key, [solution]);
+      else bucket.push(solution);
+    }
+    return { keySlots, buckets };
+  }
+
+  private probe(table: HashTable, outer: Solution): readonly Solution[] {
+    return table.buckets.get(hashKey(outer, table.keySlots)) ?? [];
+  }
+
+  private *orderBy(input: Operator, conditions: readonly OrderCondition[]): SolutionStream {
+    const rows: { solution: Solution; keys: (Value | undefined)[] }[] = [];
+    for (const solution of this.run(input)) {
+      if (solution === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      if (this.ctx.step()) yield PAUSE;
+      const keys = conditions.map((condition) => {
+        try {
+          return evaluateExpression(condition.expression, solution, this);
+        } catch (error) {
+          if (error instanceof ExpressionError) return undefined;
+          throw error;
+        }
+      });
+      rows.push({ solution, keys });
+    }
+    // The comparator counts steps too, so a huge sort still notices the deadline.
+    rows.sort((a, b) => {
+      this.ctx.step();
+      for (let i = 0; i < conditions.length; i++) {
+        const order = compareOrderKeys(a.keys[i], b.keys[i]);
+        if (order !== 0) return conditions[i]!.descending ? -order : order;
+      }
+      return 0;
+    });
+    for (const row of rows) {
+      if (this.ctx.step()) yield PAUSE;
+      yield row.solution;
+    }
+  }
+}
+
+/** Slots both operands bind in every solution: safe hash keys for their join. */
+function sharedCertainSlots(left: Operator, right: Operator): number[] {
+  const rightSlots = certainSlots(right);
+  return [...certainSlots(left)].filter((slot) => rightSlots.has(slot));
+}
+
+/** Returns the join key: the term id itself for one slot, else the ids joined in a string. */
+function hashKey(solution: Solution, slots: readonly number[]): number | string {
+  if (slots.length === 1) return solution[slots[0]!]!;
+  let key = '';
+  for (const slot of slots) key += `${solution[slot]},`;
+  return key;
+}
+
+/** Merges two solutions, or returns undefined when a slot bound in both differs. */
+function merge(a: Solution, b: Solution): Solution | undefined {
+  const out = a.slice();
+  for (let slot = 0; slot < b.length; slot++) {
+    const value = b[slot]!;
+    if (value === UNBOUND) continue;
+    const current = out[slot]!;
+    if (current === UNBOUND) out[slot] = value;
+    else if (current !== value) return undefined;
+  }
+  return out;
+}

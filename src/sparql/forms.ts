@@ -1,0 +1,136 @@
+/**
+ * CONSTRUCT and DESCRIBE: turn solutions into quads of the default graph.
+ */
+import type * as RDF from '@rdfjs/types';
+import { factory, termFromKey } from '../rdf/terms.js';
+import { ANY, DEFAULT_GRAPH_ID, LOCAL_ID_BASE, type TermId } from '../store/types.js';
+import {
+  PAUSE,
+  UNBOUND,
+  type Pause,
+  type QueryContext,
+  type Solution,
+  type SolutionStream,
+} from './context.js';
+import type { TemplateTerm, TemplateTriple } from './query.js';
+
+export type QuadStream = Generator<RDF.Quad | Pause, void, undefined>;
+
+/** Decodes term ids to RDF/JS terms, keeping the most recent ones. */
+export class TermDecoder {
+  private readonly terms = new Map<TermId, RDF.Term>();
+
+  constructor(private readonly ctx: QueryContext) {}
+
+  decode(id: TermId): RDF.Term {
+    let term = this.terms.get(id);
+    if (term === undefined) {
+      term = termFromKey(this.ctx.keyOf(id));
+      if (this.terms.size >= 65_536) this.terms.clear();
+      this.terms.set(id, term);
+    }
+    return term;
+  }
+}
+
+/**
+ * Instantiates the template once per solution. Template blank nodes get fresh labels per
+ * solution; triples with an unbound variable, a literal subject or a non-IRI predicate are
+ * skipped, and duplicate triples are emitted once, because the result is an RDF graph.
+ */
+export function* constructQuads(
+  solutions: SolutionStream,
+  template: readonly TemplateTriple[],
+  decoder: TermDecoder,
+): QuadStream {
+  const seen = new Set<string>();
+  let solutionIndex = 0;
+  for (const solution of solutions) {
+    if (solution === PAUSE) {
+      yield PAUSE;
+      continue;
+    }
+    solutionIndex++;
+    for (const triple of template) {
+      const subject = instantiate(triple.subject, solution, solutionIndex, decoder);
+      const predicate = instantiate(triple.predicate, solution, solutionIndex, decoder);
+      const object = instantiate(triple.object, solution, solutionIndex, decoder);
+      if (subject === undefined || predicate === undefined || object === undefined) continue;
+      if (subject.termType === 'Literal' || predicate.termType !== 'NamedNode') continue;
+      const quad = factory.quad(
+        subject as RDF.Quad_Subject,
+        predicate as RDF.Quad_Predicate,
+        object as RDF.Quad_Object,
+      );
+      const key = `${termKeyOf(subject)} ${predicate.value} ${termKeyOf(object)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      yield quad;
+    }
+  }
+}
+
+function termKeyOf(term: RDF.Term): string {
+  if (term.termType === 'Literal') {
+    return `"${term.value}"@${term.language}^^${term.datatype.value}`;
+  }
+  return term.termType === 'BlankNode' ? `_:${term.value}` : `<${term.value}>`;
+}
+
+function instantiate(
+  term: TemplateTerm,
+  solution: Solution,
+  solutionIndex: number,
+  decoder: TermDecoder,
+): RDF.Term | undefined {
+  if ('blank' in term) return factory.blankNode(`c${solutionIndex}_${term.blank}`);
+  if ('key' in term) return termFromKey(term.key);
+  const id = solution[term.slot]!;
+  return id === UNBOUND ? undefined : decoder.decode(id);
+}
+
+/**
+ * DESCRIBE as a concise bounded description: every default-graph triple with the resource as
+ * subject, and recursively those of blank nodes met as objects. A set of visited subjects
+ * stops cycles and repeated resources.
+ */
+export function* describeQuads(
+  ctx: QueryContext,
+  solutions: SolutionStream,
+  slots: readonly number[],
+  keys: readonly string[],
+  decoder: TermDecoder,
+): QuadStream {
+  const visited = new Set<TermId>();
+  const pending: TermId[] = [];
+  for (const key of keys) {
+    const id = ctx.storeIdOf(key);
+    if (id !== undefined) pending.push(id);
+  }
+  for (const solution of solutions) {
+    if (solution === PAUSE) {
+      yield PAUSE;
+      continue;
+    }
+    for (const slot of slots) {
+      const id = solution[slot]!;
+      if (id !== UNBOUND && id < LOCAL_ID_BASE) pending.push(id);
+    }
+  }
+  while (pending.length > 0) {
+    const subject = pending.pop()!;
+    if (visited.has(subject)) continue;
+    visited.add(subject);
+    const cursor = ctx.quads.match(subject, ANY, ANY, DEFAULT_GRAPH_ID);
+    while (cursor.next()) {
+      if (ctx.step()) yield PAUSE;
+      const object = decoder.decode(cursor.o);
+      if (object.termType === 'BlankNode' && !visited.has(cursor.o)) pending.push(cursor.o);
+      yield factory.quad(
+        decoder.decode(cursor.s) as RDF.Quad_Subject,
+        decoder.decode(cursor.p) as RDF.Quad_Predicate,
+        object as RDF.Quad_Object,
+      );
+    }
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * The SPARQL query engine's public API: parse a query, then execute it against a dataset of
+ * term ids with a deadline, a row cap and an abort signal.
+ */
+import type * as RDF from '@rdfjs/types';
+import sparqljs from 'sparqljs';
+import type * as Sparql from 'sparqljs';
+import { LimitExceededError, SparqlSyntaxError } from '../errors.js';
+import type { QuadSource, TermDictionary } from '../store/types.js';
+import { PAUSE, QueryContext, type Pause } from './context.js';
+import { Evaluator } from './evaluator.js';
+import { constructQuads, describeQuads, TermDecoder } from './forms.js';
+import { translateQuery, type ParsedQuery } from './query.js';
+import { rejectSignedPatternLiterals } from './signed-literals.js';
+
+export type { ParsedQuery } from './query.js';
+
+export interface QueryableDataset {
+  dictionary: TermDictionary;
+  quads: QuadSource;
+}
+
+export interface QueryOptions {
+  /** Milliseconds before result iteration throws QueryTimeoutError; default 30 000. */
+  timeoutMs?: number;
+  /** Maximum result rows (or quads); one more throws LimitExceededError. Default 100 000. */
+  maxRows?: number;
+  /** When aborted, evaluation throws QueryCancelledError at its next check. */
+  signal?: AbortSignal;
+  /** Base IRI for relative IRIs when `query` is a string. */
+  baseIri?: string;
+}
+
+export type QueryResult =
+  | { type: 'bindings'; variables: string[]; rows: AsyncIterable<(RDF.Term | undefined)[]> }
+  | { type: 'boolean'; value: boolean }
+  | { type: 'quads'; quads: AsyncIterable<RDF.Quad> };
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_ROWS = 100_000;
+
+/**
+ * Parses a SPARQL query and translates it to the algebra. Throws SparqlSyntaxError (with a
+ * 1-based line and column when the parser reports one), also for SPARQL Update text, and
+ * UnsupportedFeatureError for valid features the evaluator does not run.
+ */
+export function parseQuery(text: string, baseIri?: string): ParsedQuery {
+  const parser = new sparqljs.Parser(baseIri === undefined ? {} : { baseIRI: baseIri });
+  let parsed: Sparql.SparqlQuery;
+  try {
+    parsed = parser.parse(text);
+  } catch (error) {
+    throw syntaxErrorOf(error, text);
+  }
+  if (parsed.type === 'update') {
+    throw new SparqlSyntaxError(
+      'The text is a SPARQL Update, not a query; send it to the update endpoint instead',
+    );
+  }
+  rejectSignedPatternLiterals(text);
+  return translateQuery(parsed);
+}
+
+interface JisonError {
+  message: string;
+  hash?: {
+    text?: string;
+    expected?: string[];
+    loc?: { first_line: number; first_column: number; last_line: number; last_column: number };
+  };
+}
+
+/**
+ * Converts a sparqljs (Jison) error. Its `loc` can be the token before the unexpected one, so
+ * the column is that of the unexpected text when it occurs on the line after `loc`.
+ */
+function syntaxErrorOf(error: unknown, source: string): SparqlSyntaxError {
+  const jison = error as JisonError;
+  const loc = jison.hash?.loc;
+  if (loc === undefined) {
+    const message = error instanceof Error ? error.message : String(error);
+    // sparqljs reports semantic errors (unknown prefix, relative IRI without base) as plain
+    // Errors, and on a few valid queries it fails with a TypeError of its own.
+    const prefix =
+      error instanceof TypeError
+        ? 'The SPARQL parser failed on this query'
+        : 'Invalid SPARQL query';
+    return new SparqlSyntaxError(`${prefix}: ${message}`, undefined, error);
+  }
+  const text = jison.hash?.text ?? '';
+  let line = loc.first_line;
+  let column = loc.first_column + 1;
+  const lineText = source.split('\n')[loc.last_line - 1];
+  const index =
+    text === '' || lineText === undefined ? -1 : lineText.indexOf(text, loc.last_column);
+  if (index >= 0) {
+    line = loc.last_line;
+    column = index + 1;
+  }
+  const found = text !== '' ? `"${text}"` : 'end of input';
+  const expected = (jison.hash?.expected ?? []).map((token) => token.replace(/'/g, ''));
+  const shown = expected.slice(0, 8).join(', ') + (expected.length > 8 ? ', ...' : '');
+  const hint = expected.length > 0 ? `; expected one of ${shown}` : '';
+  return new SparqlSyntaxError(
+    `Invalid SPARQL query at line ${line}, column ${column}: unexpected ${found}${hint}`,
+    { line, column },
+    error,
+  );
+}
+
+/** Evaluates a query. The returned iterables do the work, lazily, as they are consumed. */
+export async function executeQuery(
+  dataset: QueryableDataset,
+  query: string | ParsedQuery,
+  options: QueryOptions = {},
+): Promise<QueryResult> {
+  const parsed = typeof query === 'string' ? parseQuery(query, options.baseIri) : query;
+  const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+  const ctx = new QueryContext(
+    dataset.dictionary,
+    dataset.quads,
+    parsed.slotCount,
+    options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    options.signal,
+  );
+  ctx.check();
+  const evaluator = new Evaluator(ctx);
+  const decoder = new TermDecoder(ctx);
+
+  switch (parsed.queryType) {
+    case 'SELECT': {
+      const slots = parsed.resultSlots;
+      const rows = drive(ctx, evaluator.run(parsed.algebra), maxRows, 'Result rows', (solution) =>
+        slots.map((slot) => {
+          const id = solution[slot]!;
+          return id === 0xffff_ffff ? undefined : decoder.decode(id);
+        }),
+      );
+      return { type: 'bindings', variables: [...parsed.variables], rows };
+    }
+    case 'ASK': {
+      const first = drive(ctx, evaluator.run(parsed.algebra), Infinity, 'Result rows', () => true);
+      for await (const found of first) return { type: 'boolean', value: found };
+      return { type: 'boolean', value: false };
+    }
+    case 'CONSTRUCT': {
+      const quads = constructQuads(evaluator.run(parsed.algebra), parsed.template, decoder);
+      return { type: 'quads', quads: drive(ctx, quads, maxRows, 'Result quads', (quad) => quad) };
+    }
+    case 'DESCRIBE': {
+      const quads = describeQuads(
+        ctx,
+        evaluator.run(parsed.algebra),
+        parsed.resultSlots,
+        parsed.describeKeys,
+        decoder,
+      );
+      return { type: 'quads', quads: drive(ctx, quads, maxRows, 'Result quads', (quad) => quad) };
+    }
+  }
+}
+
+/**
+ * Adapts a generator to an async iterable: each PAUSE becomes a turn of the event loop, rows
+ * past `maxRows` throw LimitExceededError, and the generator is closed on every exit, so
+ * nothing keeps running after an error or an early break.
+ */
+async function* drive<T, R>(
+  ctx: QueryContext,
+  source: Generator<T | Pause, void, undefined>,
+  maxRows: number,
+  limitName: string,
+  map: (item: T) => R,
+): AsyncGenerator<R, void, undefined> {
+  let rows = 0;
+  try {
+    for (;;) {
+      ctx.check();
+      const next = source.next();
+      if (next.done === true) return;
+      const item = next.value;
+      if (item === PAUSE) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        ctx.paused();
+        continue;
+      }
+      if (++rows > maxRows) throw new LimitExceededError(limitName, maxRows, 'maxResultRows');
+      yield map(item as T);
+    }
+  } finally {
+    source.return();
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * Sorting of packed quad records: 4 × uint32 per record, compared column by column
+ * (lexicographic order, column 0 most significant). The quad indexes keep their runs in this
+ * order, so sorting a batch once per ordering is the whole cost of a bulk load.
+ *
+ * The sort is an LSD radix sort over 16-bit digits. Each pass is stable and moves whole records,
+ * so the memory traffic is sequential on the read side. A digit on which every record agrees
+ * (for example the high half of every id below 2^16, or a graph column that is all 0) is skipped.
+ */
+
+/** Number of uint32 words per record. */
+export const RECORD_WORDS = 4;
+
+/** Below this many records an insertion sort beats zeroing a 65,536-bucket histogram. */
+const INSERTION_SORT_MAX = 48;
+const DIGIT_BUCKETS = 1 << 16;
+
+/**
+ * Allocates space for `count` records without zero-filling it (every caller writes each word it
+ * reads later). Buffer.allocUnsafe gives a large request its own ArrayBuffer, so the view starts
+ * at offset 0 and is not shared with Node's small-buffer pool.
+ */
+export function allocateRecords(count: number): Uint32Array {
+  const bytes = count * RECORD_WORDS * 4;
+  if (bytes < 64 * 1024) return new Uint32Array(count * RECORD_WORDS);
+  const buffer = Buffer.allocUnsafe(bytes);
+  return new Uint32Array(buffer.buffer, buffer.byteOffset, count * RECORD_WORDS);
+}
+
+/**
+ * Compares record `i` of `a` with record `j` of `b`; returns a negative number, 0 or a positive
+ * number like a sort comparator.
+ */
+export function compareRecords(a: Uint32Array, i: number, b: Uint32Array, j: number): number {
+  const x = i * RECORD_WORDS;
+  const y = j * RECORD_WORDS;
+  return a[x] - b[y] || a[x + 1] - b[y + 1] || a[x + 2] - b[y + 2] || a[x + 3] - b[y + 3];
+}
+
+/**
+ * Copies `count` packed s,p,o,g quads into a new array whose record column j holds quad
+ * position `columns[j]` (0 = s, 1 = p, 2 = o, 3 = g).
+ */
+export function permuteQuads(
+  quads: Uint32Array,
+  columns: readonly number[],
+  count = quads.length / RECORD_WORDS,
+): Uint32Array {
+  const out = allocateRecords(count);
+  const [c0, c1, c2, c3] = columns;
+  for (let r = 0, end = count * RECORD_WORDS; r < end; r += RECORD_WORDS) {
+    out[r] = quads[r + c0];
+    out[r + 1] = quads[r + c1];
+    out[r + 2] = quads[r + c2];
+    out[r + 3] = quads[r + c3];
+  }
+  return out;
+}
+
+/**
+ * Sorts the records of `records` ascending and returns the sorted array, which is either
+ * `records` itself or a new array of the same length (the caller must use the return value).
+ *
+ * Only columns 0 to `leadingColumns - 1` are sorted on. The caller promises that the records are
+ * already in order by the remaining trailing columns, as happens when GSPO is built from an
+ * SPOG-sorted batch: LSD sorting is stable, so sorting on the graph column alone finishes it.
+ */
+export function radixSortRecords(records: Uint32Array, leadingColumns = RECORD_WORDS): Uint32Array {
+  const count = records.length / RECORD_WORDS;
+  if (leadingColumns === 0) return records;
+  if (count <= INSERTION_SORT_MAX) {
+    insertionSortRecords(records, count);
+    return records;
+  }
+
+  // A digit is worth a pass only when some record differs from another in it, that is, when
+  // OR and AND over the column disagree somewhere in those 16 bits.
+  const varying = new Uint32Array(RECORD_WORDS);
+  for (let column = 0; column < leadingColumns; column++) {
+    let or = 0;
+    let and = 0xffffffff;
+    for (let r = column; r < records.length; r += RECORD_WORDS) {
+      or |= records[r];
+      and &= records[r];
+    }
+    varying[column] = (or ^ and) >>> 0;
+  }
+
+  let source = records;
+  let target: Uint32Array | undefined;
+  const histogram = new Uint32Array(DIGIT_BUCKETS);
+  for (let column = leadingColumns - 1; column >= 0; column--) {
+    for (let shift = 0; shift <= 16; shift += 16) {
+      if (((varying[column] >>> shift) & 0xffff) === 0) continue;
+      target ??= allocateRecords(count);
+      scatterByDigit(source, target, column, shift, histogram);
+      const swap = source;
+      source = target;
+      target = swap;
+    }
+  }
+  return source;
+}
+
+/** One stable counting-sort pass on the 16-bit digit at `shift` of `column`. */
+function scatterByDigit(
+  source: Uint32Array,
+  target: Uint32Array,
+  column: number,
+  shift: number,
+  histogram: Uint32Array,
+): void {
+  histogram.fill(0);
+  for (let r = column; r < source.length; r += RECORD_WORDS) {
+    histogram[(source[r] >>> shift) & 0xffff]++;
+  }
+  // Turn counts into starting word offsets in `target`.
+  let offset = 0;
+  for (let bucket = 0; bucket < DIGIT_BUCKETS; bucket++) {
+    const n = histogram[bucket];
+    histogram[bucket] = offset;
+    offset += n * RECORD_WORDS;
+  }
+  for (let r = 0; r < source.length; r += RECORD_WORDS) {
+    const bucket = (source[r + column] >>> shift) & 0xffff;
+    const w = histogram[bucket];
+    histogram[bucket] = w + RECORD_WORDS;
+    target[w] = source[r];
+    target[w + 1] = source[r + 1];
+    target[w + 2] = source[r + 2];
+    target[w + 3] = source[r + 3];
+  }
+}
+
+function insertionSortRecords(records: Uint32Array, count: number): void {
+  for (let i = 1; i < count; i++) {
+    const x = i * RECORD_WORDS;
+    const a = records[x];
+    const b = records[x + 1];
+    const c = records[x + 2];
+    const d = records[x + 3];
+    let j = i - 1;
+    while (j >= 0) {
+      const y = j * RECORD_WORDS;
+      const order =
+        records[y] - a || records[y + 1] - b || records[y + 2] - c || records[y + 3] - d;
+      if (order <= 0) break;
+      records.copyWithin(y + RECORD_WORDS, y, y + RECORD_WORDS);
+      j--;
+    }
+    const z = (j + 1) * RECORD_WORDS;
+    records[z] = a;
+    records[z + 1] = b;
+    records[z + 2] = c;
+    records[z + 3] = d;
+  }
+}
+
+/**
+ * Removes adjacent duplicate records from the first `count` records of a sorted array, in place,
+ * and returns how many distinct records remain at its front.
+ */
+export function dedupeSortedRecords(
+  records: Uint32Array,
+  count = records.length / RECORD_WORDS,
+): number {
+  if (count === 0) return 0;
+  let kept = 1;
+  for (let i = 1; i < count; i++) {
+    const x = i * RECORD_WORDS;
+    const y = (kept - 1) * RECORD_WORDS;
+    if (
+      records[x] === records[y] &&
+      records[x + 1] === records[y + 1] &&
+      records[x + 2] === records[y + 2] &&
+      records[x + 3] === records[y + 3]
+    ) {
+      continue;
+    }
+    const w = kept * RECORD_WORDS;
+    records[w] = records[x];
+    records[w + 1] = records[x + 1];
+    records[w + 2] = records[x + 2];
+    records[w + 3] = records[x + 3];
+    kept++;
+  }
+  return kept;
+}

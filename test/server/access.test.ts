@@ -1,0 +1,163 @@
+/**
+ * Authentication and authorisation on the real server, as a table: every route × every role
+ * × anonymous and wrong credentials, with the expected status.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  ADMIN_AUTH,
+  basic,
+  removeDir,
+  runCli,
+  startServerProcess,
+  tempDataDir,
+  type ServerProcess,
+} from '../helpers/server-process.js';
+
+const PASSWORD = 'a-long-enough-password';
+const ASK = encodeURIComponent('ASK { ?s ?p ?o }');
+
+interface Route {
+  name: string;
+  method: string;
+  path: string;
+  body?: string;
+  contentType?: string;
+}
+
+const ROUTES: Route[] = [
+  { name: 'health', method: 'GET', path: '/health' },
+  { name: 'ready', method: 'GET', path: '/ready' },
+  { name: 'query GET', method: 'GET', path: `/sparql?query=${ASK}` },
+  {
+    name: 'query POST',
+    method: 'POST',
+    path: '/datasets/default/sparql',
+    body: 'ASK {}',
+    contentType: 'application/sparql-query',
+  },
+  { name: 'list datasets', method: 'GET', path: '/admin/datasets' },
+  { name: 'create dataset', method: 'PUT', path: '/admin/datasets/extra', body: '{}', contentType: 'application/json' },
+  { name: 'unknown route', method: 'GET', path: '/no/such/route' },
+];
+
+type Caller = 'anonymous' | 'wrong password' | 'reader' | 'writer' | 'admin' | 'reader token';
+
+// Expected status per route, per caller.
+const EXPECTED: Record<string, Record<Caller, number>> = {
+  health: { anonymous: 200, 'wrong password': 200, reader: 200, writer: 200, admin: 200, 'reader token': 200 },
+  ready: { anonymous: 200, 'wrong password': 200, reader: 200, writer: 200, admin: 200, 'reader token': 200 },
+  'query GET': { anonymous: 401, 'wrong password': 401, reader: 200, writer: 200, admin: 200, 'reader token': 200 },
+  'query POST': { anonymous: 401, 'wrong password': 401, reader: 200, writer: 200, admin: 200, 'reader token': 200 },
+  'list datasets': { anonymous: 401, 'wrong password': 401, reader: 403, writer: 403, admin: 200, 'reader token': 403 },
+  'create dataset': { anonymous: 401, 'wrong password': 401, reader: 403, writer: 403, admin: 201, 'reader token': 403 },
+  'unknown route': { anonymous: 401, 'wrong password': 401, reader: 404, writer: 404, admin: 404, 'reader token': 404 },
+};
+
+describe('access control table', () => {
+  let server: ServerProcess;
+  let dataDir: string;
+  const credentials = {} as Record<Caller, string | null>;
+
+  before(async () => {
+    dataDir = tempDataDir();
+    // Bootstrap the admin through a first start, then add users with the CLI.
+    server = await startServerProcess({ dataDir });
+    await server.stop();
+    for (const [user, role] of [
+      ['reader1', 'reader'],
+      ['writer1', 'writer'],
+      ['victim1', 'reader'],
+    ]) {
+      const added = runCli(['user', 'add', user, '--roles', role, '--data-dir', dataDir], {
+        input: `${PASSWORD}\n`,
+      });
+      assert.equal(added.status, 0, added.stderr);
+    }
+    const token = runCli(['token', 'create', 'reader1', '--scopes', 'read', '--data-dir', dataDir]);
+    assert.equal(token.status, 0, token.stderr);
+    server = await startServerProcess({ dataDir });
+
+    credentials.anonymous = null;
+    // A wrong password for a real user must look exactly like any other failure. It goes to
+    // its own user, since five failures lock an account.
+    credentials['wrong password'] = basic('victim1', 'not-the-password');
+    credentials.reader = basic('reader1', PASSWORD);
+    credentials.writer = basic('writer1', PASSWORD);
+    credentials.admin = ADMIN_AUTH;
+    credentials['reader token'] = `Bearer ${token.stdout.trim()}`;
+  });
+
+  after(async () => {
+    await server?.stop();
+    removeDir(dataDir);
+  });
+
+  for (const route of ROUTES) {
+    for (const caller of Object.keys(EXPECTED[route.name]) as Caller[]) {
+      const expected = EXPECTED[route.name][caller];
+      it(`${route.method} ${route.name} as ${caller} → ${expected}`, async () => {
+        const headers: Record<string, string> = {};
+        if (route.contentType) headers['content-type'] = route.contentType;
+        const response = await server.request(route.path, {
+          method: route.method,
+          headers,
+          body: route.body,
+          auth: credentials[caller],
+        });
+        assert.equal(response.status, expected);
+        if (expected >= 400) {
+          const body = (await response.json()) as { error: string; detail: string };
+          assert.equal(typeof body.error, 'string');
+          assert.equal(typeof body.detail, 'string');
+        }
+        if (expected === 401) {
+          assert.match(response.headers.get('www-authenticate') ?? '', /^Basic /);
+        }
+      });
+    }
+  }
+
+  it('logs in, queries with the session token, and logs out', async () => {
+    const login = await server.request('/auth/login', {
+      method: 'POST',
+      auth: null,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'reader1', password: PASSWORD }),
+    });
+    assert.equal(login.status, 200);
+    const { token, expiresAt } = (await login.json()) as { token: string; expiresAt: string };
+    assert.ok(Date.parse(expiresAt) > Date.now());
+    const bearer = `Bearer ${token}`;
+    assert.equal((await server.request(`/sparql?query=${ASK}`, { auth: bearer })).status, 200);
+    assert.equal((await server.request('/auth/logout', { method: 'POST', auth: bearer })).status, 204);
+    assert.equal((await server.request(`/sparql?query=${ASK}`, { auth: bearer })).status, 401);
+  });
+
+  it('rejects a login with a wrong password with 401', async () => {
+    const login = await server.request('/auth/login', {
+      method: 'POST',
+      auth: null,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'writer1', password: 'wrong-password-here' }),
+    });
+    assert.equal(login.status, 401);
+  });
+
+  it('rejects a malformed login body with 400', async () => {
+    const login = await server.request('/auth/login', {
+      method: 'POST',
+      auth: null,
+      headers: { 'content-type': 'application/json' },
+      body: '{"username": 1',
+    });
+    assert.equal(login.status, 400);
+  });
+
+  it('never writes a password or token to the log', () => {
+    const log = server.output.join('\n');
+    assert.ok(!log.includes(PASSWORD));
+    assert.ok(!log.includes(credentials['reader token']!.slice(7)));
+    assert.ok(!log.includes('test-admin-password'));
+  });
+});

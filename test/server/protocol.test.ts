@@ -1,0 +1,219 @@
+/**
+ * The SPARQL 1.1 Protocol on the real server: request forms, content negotiation with every
+ * result format parsed back, and JSON errors with the right status.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Parser } from 'n3';
+import { parseResults } from '../../src/sparql/results/parse.js';
+import {
+  removeDir,
+  runCli,
+  startServerProcess,
+  tempDataDir,
+  type ServerProcess,
+} from '../helpers/server-process.js';
+
+const DATA = `
+@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:alice ex:name "Alice" ; ex:age 34 ; ex:knows ex:bob .
+ex:bob ex:name "Bob, \\"the builder\\""@en ; ex:age "29"^^xsd:integer ; ex:knows _:carol .
+_:carol ex:name "Carol\\tTab\\nNewline" .
+`;
+
+const SELECT = `PREFIX ex: <http://example.org/>
+SELECT ?person ?name WHERE { ?person ex:name ?name } ORDER BY ?name`;
+const CONSTRUCT = `PREFIX ex: <http://example.org/>
+CONSTRUCT { ?a ex:friendOf ?b } WHERE { ?a ex:knows ?b }`;
+
+describe('SPARQL protocol', () => {
+  let server: ServerProcess;
+  let dataDir: string;
+
+  before(async () => {
+    dataDir = tempDataDir();
+    const file = path.join(dataDir, 'people.ttl');
+    writeFileSync(file, DATA);
+    const load = runCli(['load', '--data-dir', dataDir, file]);
+    assert.equal(load.status, 0, load.stderr);
+    server = await startServerProcess({ dataDir, args: ['--max-body-bytes', '20000'] });
+  });
+
+  after(async () => {
+    await server?.stop();
+    removeDir(dataDir);
+  });
+
+  async function select(accept: string) {
+    const response = await server.request(`/sparql?query=${encodeURIComponent(SELECT)}`, {
+      headers: { accept },
+    });
+    assert.equal(response.status, 200);
+    return { type: response.headers.get('content-type') ?? '', body: await response.text() };
+  }
+
+  it('answers GET with JSON by default', async () => {
+    const response = await server.request(`/sparql?query=${encodeURIComponent(SELECT)}`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /application\/sparql-results\+json/);
+    const json = (await response.json()) as { head: { vars: string[] }; results: { bindings: unknown[] } };
+    assert.deepEqual(json.head.vars, ['person', 'name']);
+    assert.equal(json.results.bindings.length, 3);
+  });
+
+  for (const [format, accept] of [
+    ['json', 'application/sparql-results+json'],
+    ['xml', 'application/sparql-results+xml'],
+    ['tsv', 'text/tab-separated-values'],
+  ] as const) {
+    it(`returns ${format} results that parse back to the same terms`, async () => {
+      const { type, body } = await select(accept);
+      assert.ok(type.startsWith(accept), type);
+      const parsed = parseResults(body, format);
+      assert.ok('rows' in parsed);
+      assert.deepEqual(parsed.variables, ['person', 'name']);
+      const names = parsed.rows.map((row) => row[1]?.value).sort();
+      assert.deepEqual(names, ['Alice', 'Bob, "the builder"', 'Carol\tTab\nNewline']);
+      const bob = parsed.rows.find((row) => row[1]?.value.startsWith('Bob'));
+      assert.equal(bob?.[1]?.termType, 'Literal');
+      assert.equal((bob?.[1] as { language?: string }).language, 'en');
+      const carol = parsed.rows.find((row) => row[1]?.value.startsWith('Carol'));
+      assert.equal(carol?.[0]?.termType, 'BlankNode');
+    });
+  }
+
+  it('returns CSV with a header and quoted fields', async () => {
+    const { type, body } = await select('text/csv');
+    assert.ok(type.startsWith('text/csv'), type);
+    const parsed = parseResults(body, 'csv');
+    assert.ok('rows' in parsed);
+    assert.deepEqual(parsed.variables, ['person', 'name']);
+    assert.equal(parsed.rows.length, 3);
+    assert.ok(body.includes('"Bob, ""the builder"""'), body);
+  });
+
+  it('honours the format parameter over Accept', async () => {
+    const response = await server.request(
+      `/sparql?format=tsv&query=${encodeURIComponent(SELECT)}`,
+      { headers: { accept: 'application/sparql-results+json' } },
+    );
+    assert.match(response.headers.get('content-type') ?? '', /text\/tab-separated-values/);
+  });
+
+  it('accepts POST as a form and as application/sparql-query', async () => {
+    const form = await server.request('/sparql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ query: SELECT }).toString(),
+    });
+    assert.equal(form.status, 200);
+    const direct = await server.request('/datasets/default/sparql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/sparql-query' },
+      body: SELECT,
+    });
+    assert.equal(direct.status, 200);
+    assert.deepEqual(await form.json(), await direct.json());
+  });
+
+  it('answers ASK as a boolean', async () => {
+    const query = 'ASK { <http://example.org/alice> ?p ?o }';
+    const json = await server.request(`/sparql?query=${encodeURIComponent(query)}`);
+    assert.deepEqual(await json.json(), { head: {}, boolean: true });
+    const xml = await server.request(`/sparql?query=${encodeURIComponent(query)}`, {
+      headers: { accept: 'application/sparql-results+xml' },
+    });
+    assert.deepEqual(parseResults(await xml.text(), 'xml'), { boolean: true });
+  });
+
+  for (const [accept, format] of [
+    ['text/turtle', 'text/turtle'],
+    ['application/n-triples', 'N-Triples'],
+    ['application/n-quads', 'N-Quads'],
+    ['application/trig', 'application/trig'],
+  ] as const) {
+    it(`returns CONSTRUCT as ${accept} that parses back`, async () => {
+      const response = await server.request(`/sparql?query=${encodeURIComponent(CONSTRUCT)}`, {
+        headers: { accept },
+      });
+      assert.equal(response.status, 200);
+      assert.ok(response.headers.get('content-type')?.startsWith(accept));
+      const quads = new Parser({ format }).parse(await response.text());
+      assert.equal(quads.length, 2);
+      assert.ok(quads.every((quad) => quad.predicate.value === 'http://example.org/friendOf'));
+    });
+  }
+
+  it('rejects a malformed query with 400 and its position', async () => {
+    const response = await server.request(`/sparql?query=${encodeURIComponent('SELECT * WHERE {\n ?s ?p }')}`);
+    assert.equal(response.status, 400);
+    const body = (await response.json()) as { error: string; detail: string; line?: number };
+    assert.equal(body.error, 'SPARQL syntax error');
+    assert.ok(body.detail.length > 0);
+    assert.equal(body.line, 2);
+  });
+
+  for (const [label, request] of [
+    ['a missing query', { path: '/sparql' }],
+    ['an empty query', { path: '/sparql?query=' }],
+    ['two queries', { path: `/sparql?query=ASK{}&query=ASK{}` }],
+  ] as const) {
+    it(`rejects ${label} with 400`, async () => {
+      const response = await server.request(request.path);
+      assert.equal(response.status, 400);
+      const body = (await response.json()) as { error: string; detail: string };
+      assert.equal(body.error, 'Invalid request');
+    });
+  }
+
+  it('rejects an unsupported POST content type with 415 or 400', async () => {
+    const response = await server.request('/sparql', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: SELECT,
+    });
+    assert.ok([400, 415].includes(response.status), String(response.status));
+    assert.ok(((await response.json()) as { detail: string }).detail.length > 0);
+  });
+
+  it('rejects a body over the limit with 413', async () => {
+    const response = await server.request('/sparql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/sparql-query' },
+      body: `ASK {} #${'x'.repeat(30_000)}`,
+    });
+    assert.equal(response.status, 413);
+    assert.equal(((await response.json()) as { error: string }).error, 'Request body too large');
+  });
+
+  it('answers 404 for an unknown dataset', async () => {
+    const response = await server.request(`/datasets/nope/sparql?query=${encodeURIComponent('ASK {}')}`);
+    assert.equal(response.status, 404);
+    assert.match(((await response.json()) as { detail: string }).detail, /nope/);
+  });
+
+  it('answers 406 when no offered format is acceptable', async () => {
+    const response = await server.request(`/sparql?query=${encodeURIComponent(SELECT)}`, {
+      headers: { accept: 'image/png' },
+    });
+    assert.equal(response.status, 406);
+  });
+
+  it('answers 501 for a feature not supported yet', async () => {
+    const query = 'SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?s';
+    const response = await server.request(`/sparql?query=${encodeURIComponent(query)}`);
+    assert.ok([200, 501].includes(response.status));
+    if (response.status === 501) {
+      assert.match(((await response.json()) as { detail: string }).detail, /GROUP BY|not supported/);
+    }
+  });
+
+  it('keeps serving after bad requests', async () => {
+    const response = await server.request('/health', { auth: null });
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { status: 'ok' });
+  });
+});
