@@ -26,7 +26,8 @@ export function userAdd(dataDir: string, username: string, roles: string): Promi
 export function userPasswd(dataDir: string, username: string): Promise<void> {
   return withSecurity(dataDir, async (db) => {
     const users = new UserStore(db);
-    if (users.get(username) === undefined) throw new NotFoundError(`User ${username} does not exist`);
+    if (users.get(username) === undefined)
+      throw new NotFoundError(`User ${username} does not exist`);
     const password = await readPassword(`New password for ${username}`);
     await users.setPassword(username, password);
     // A new password also ends every session and lifts a lockout: the usual reset path.
@@ -59,14 +60,20 @@ export interface TokenCreateOptions {
   expiresDays?: string;
 }
 
-export function tokenCreate(dataDir: string, username: string, options: TokenCreateOptions): Promise<void> {
+export function tokenCreate(
+  dataDir: string,
+  username: string,
+  options: TokenCreateOptions,
+): Promise<void> {
   return withSecurity(dataDir, async (db) => {
     if (new UserStore(db).get(username) === undefined) {
       throw new NotFoundError(`User ${username} does not exist`);
     }
     const days = options.expiresDays === undefined ? undefined : Number(options.expiresDays);
     if (days !== undefined && !(Number.isFinite(days) && days > 0)) {
-      throw new InvalidArgumentError(`--expires-days must be a positive number, got ${options.expiresDays}`);
+      throw new InvalidArgumentError(
+        `--expires-days must be a positive number, got ${options.expiresDays}`,
+      );
     }
     const created = new TokenStore(db).create({
       username,
@@ -90,7 +97,11 @@ export function tokenRevoke(dataDir: string, id: string): Promise<void> {
 export function tokenList(dataDir: string, username?: string): Promise<void> {
   return withSecurity(dataDir, async (db) => {
     for (const token of new TokenStore(db).list(username)) {
-      const state = token.revokedAt ? 'revoked' : token.expiresAt && token.expiresAt < new Date() ? 'expired' : 'active';
+      const state = token.revokedAt
+        ? 'revoked'
+        : token.expiresAt && token.expiresAt < new Date()
+          ? 'expired'
+          : 'active';
       const expires = token.expiresAt ? token.expiresAt.toISOString() : 'never';
       console.log(
         `${token.id}\t${token.username}\t${token.kind}\t${token.scopes.join(',')}\t${state}\texpires ${expires}\t${token.name ?? ''}`,

@@ -3,10 +3,16 @@ import { InvalidArgumentError, StorageCorruptError } from '../errors.js';
 import { openDatabase } from '../storage/database.js';
 import { Engine } from '../storage/engine.js';
 
-export function datasetCreate(dataDir: string, name: string, options: { reasoning?: string }): void {
+export function datasetCreate(
+  dataDir: string,
+  name: string,
+  options: { reasoning?: string },
+): void {
   if (options.reasoning !== undefined && options.reasoning !== 'none') {
     // TODO: accept rdfs and owl2-rl once materialisation exists.
-    throw new InvalidArgumentError(`Reasoning ${options.reasoning} is not available yet; only "none" is`);
+    throw new InvalidArgumentError(
+      `Reasoning ${options.reasoning} is not available yet; only "none" is`,
+    );
   }
   const engine = Engine.open(dataDir);
   try {
@@ -48,7 +54,9 @@ export function checkCommand(dataDir: string): void {
     const rows = db.pragma('integrity_check') as { integrity_check: string }[];
     const problems = rows.map((row) => row.integrity_check).filter((text) => text !== 'ok');
     if (problems.length > 0) {
-      throw new StorageCorruptError(`SQLite integrity check failed: ${problems.slice(0, 5).join('; ')}`);
+      throw new StorageCorruptError(
+        `SQLite integrity check failed: ${problems.slice(0, 5).join('; ')}`,
+      );
     }
   } finally {
     db.close();

@@ -76,13 +76,19 @@ program
 
 program
   .command('load')
-  .description('bulk load RDF files (.ttl .trig .nt .nq, optionally .gz); each file is all or nothing')
+  .description(
+    'bulk load RDF files (.ttl .trig .nt .nq, optionally .gz); each file is all or nothing',
+  )
   .argument('<files...>', 'files to load, in order')
   .addOption(dataDirOption())
   .option('--dataset <name>', 'dataset to load into (created if missing)', DEFAULT_DATASET)
   .option('--graph <iri>', 'named graph that receives the default-graph triples of the files')
   .action(async (files: string[], options) => {
-    await loadCommand(files, { dataDir: dataDirOf(options), dataset: options.dataset, graph: options.graph });
+    await loadCommand(files, {
+      dataDir: dataDirOf(options),
+      dataset: options.dataset,
+      graph: options.graph,
+    });
   });
 
 program
@@ -92,7 +98,10 @@ program
   .addOption(dataDirOption())
   .option('--dataset <name>', 'dataset to query', DEFAULT_DATASET)
   .option('--file <file>', 'read the query from a file')
-  .option('--format <format>', 'json, xml, csv or tsv (default) for SELECT; turtle (default), ntriples, nquads or trig for graphs')
+  .option(
+    '--format <format>',
+    'json, xml, csv or tsv (default) for SELECT; turtle (default), ntriples, nquads or trig for graphs',
+  )
   .option('--timeout <ms>', 'query time limit in milliseconds', '30000')
   .option('--max-rows <n>', 'maximum result rows', '1000000')
   .action(async (query: string | undefined, options) => {
@@ -111,7 +120,9 @@ dataset
   .command('create')
   .argument('<name>')
   .addOption(dataDirOption())
-  .addOption(new Option('--reasoning <mode>', 'inference mode').choices(['none', 'rdfs', 'owl2-rl']))
+  .addOption(
+    new Option('--reasoning <mode>', 'inference mode').choices(['none', 'rdfs', 'owl2-rl']),
+  )
   .action((name: string, options) => datasetCreate(dataDirOf(options), name, options));
 dataset
   .command('list')
@@ -123,7 +134,9 @@ dataset
   .addOption(dataDirOption())
   .action((name: string, options) => datasetDrop(dataDirOf(options), name));
 
-const user = program.command('user').description('manage users (passwords are read from a prompt or stdin)');
+const user = program
+  .command('user')
+  .description('manage users (passwords are read from a prompt or stdin)');
 user
   .command('add')
   .argument('<username>')
@@ -132,7 +145,7 @@ user
   .action((username: string, options) => userAdd(dataDirOf(options), username, options.roles));
 user
   .command('passwd')
-  .description('set a new password; also revokes the user\'s tokens and lifts a lockout')
+  .description("set a new password; also revokes the user's tokens and lifts a lockout")
   .argument('<username>')
   .addOption(dataDirOption())
   .action((username: string, options) => userPasswd(dataDirOf(options), username));
@@ -184,9 +197,15 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof KgError) {
-    const where = error.location?.line !== undefined ? ` (line ${error.location.line}${
-      error.location.column !== undefined ? `, column ${error.location.column}` : ''})` : '';
-    console.error(`seven-tick: ${error.message}${error.message.includes(':' + error.location?.line) ? '' : where}`);
+    const where =
+      error.location?.line !== undefined
+        ? ` (line ${error.location.line}${
+            error.location.column !== undefined ? `, column ${error.location.column}` : ''
+          })`
+        : '';
+    console.error(
+      `seven-tick: ${error.message}${error.message.includes(':' + error.location?.line) ? '' : where}`,
+    );
     process.exit(error.code === 'STORAGE_CORRUPT' ? 1 : 2);
   }
   console.error(`seven-tick: ${(error as Error).message ?? String(error)}`);

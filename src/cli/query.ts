@@ -5,7 +5,11 @@ import { InvalidArgumentError } from '../errors.js';
 import { RDF_FORMATS, type RdfFormat } from '../rdf/formats.js';
 import { serializeQuads } from '../rdf/serialize.js';
 import { executeQuery, parseQuery } from '../sparql/index.js';
-import { serializeBindings, serializeBoolean, type ResultsFormat } from '../sparql/results/index.js';
+import {
+  serializeBindings,
+  serializeBoolean,
+  type ResultsFormat,
+} from '../sparql/results/index.js';
 import { Engine } from '../storage/engine.js';
 
 export interface QueryCommandOptions {
@@ -19,13 +23,20 @@ export interface QueryCommandOptions {
 
 const RESULTS_FORMATS: readonly string[] = ['json', 'xml', 'csv', 'tsv'];
 
-export async function queryCommand(text: string | undefined, options: QueryCommandOptions): Promise<void> {
+export async function queryCommand(
+  text: string | undefined,
+  options: QueryCommandOptions,
+): Promise<void> {
   if ((text === undefined) === (options.file === undefined)) {
     throw new InvalidArgumentError('Give the query either as an argument or with --file, not both');
   }
   const queryText = text ?? readFileSync(options.file!, 'utf8');
   const format = options.format;
-  if (format !== undefined && !RESULTS_FORMATS.includes(format) && !RDF_FORMATS.includes(format as RdfFormat)) {
+  if (
+    format !== undefined &&
+    !RESULTS_FORMATS.includes(format) &&
+    !RDF_FORMATS.includes(format as RdfFormat)
+  ) {
     throw new InvalidArgumentError(
       `Unknown format ${format}; use one of ${[...RESULTS_FORMATS, ...RDF_FORMATS].join(', ')}`,
     );
@@ -39,18 +50,24 @@ export async function queryCommand(text: string | undefined, options: QueryComma
       maxRows: options.maxRows,
     });
     if (result.type === 'boolean') {
-      if (format === 'json' || format === 'xml') await write(serializeBoolean(result.value, format));
+      if (format === 'json' || format === 'xml')
+        await write(serializeBoolean(result.value, format));
       else await write(`${result.value}\n`);
     } else if (result.type === 'bindings') {
       const chosen = (format ?? 'tsv') as ResultsFormat;
       if (!RESULTS_FORMATS.includes(chosen)) {
-        throw new InvalidArgumentError(`A SELECT result cannot be written as ${chosen}; use json, xml, csv or tsv`);
+        throw new InvalidArgumentError(
+          `A SELECT result cannot be written as ${chosen}; use json, xml, csv or tsv`,
+        );
       }
-      for await (const chunk of serializeBindings(result.variables, result.rows, chosen)) await write(chunk);
+      for await (const chunk of serializeBindings(result.variables, result.rows, chosen))
+        await write(chunk);
     } else {
       const chosen = (format ?? 'turtle') as RdfFormat;
       if (!RDF_FORMATS.includes(chosen)) {
-        throw new InvalidArgumentError(`A graph result cannot be written as ${chosen}; use ${RDF_FORMATS.join(', ')}`);
+        throw new InvalidArgumentError(
+          `A graph result cannot be written as ${chosen}; use ${RDF_FORMATS.join(', ')}`,
+        );
       }
       for await (const chunk of serializeQuads(result.quads, chosen)) await write(chunk);
     }

@@ -52,9 +52,7 @@ export async function buildServer(
     bodyLimit: context.config.maxBodyBytes,
     // Never let a client pick the request id that shows up in logs and error bodies.
     requestIdHeader: false,
-    ...(options.https
-      ? { https: { ...options.https, minVersion: 'TLSv1.2' as const } }
-      : {}),
+    ...(options.https ? { https: { ...options.https, minVersion: 'TLSv1.2' as const } } : {}),
   }) as unknown as FastifyInstance;
 
   await app.register(formbody);

@@ -38,7 +38,10 @@ export interface ErrorBody {
 }
 
 /** Maps any thrown value to a status and a body safe to send to the client. */
-export function describeError(error: unknown, requestId: string): { status: number; body: ErrorBody } {
+export function describeError(
+  error: unknown,
+  requestId: string,
+): { status: number; body: ErrorBody } {
   if (error instanceof KgError) {
     const { status, title } = STATUS_BY_CODE[error.code];
     // Only a 500 is an internal failure whose message may expose internals; 501 and 503
@@ -90,7 +93,11 @@ function fastifyTitle(status: number): string {
 }
 
 /** Sends an error as JSON. 401 responses also name the accepted schemes. */
-export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+): FastifyReply {
   const described = describeError(error, request.id);
   const { body } = described;
   let status = described.status;
@@ -99,12 +106,14 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
       retryAfterSeconds?: unknown;
       event?: { reason?: string };
     };
-    if (typeof retryAfterSeconds === 'number') reply.header('retry-after', String(retryAfterSeconds));
+    if (typeof retryAfterSeconds === 'number')
+      reply.header('retry-after', String(retryAfterSeconds));
     // A blocked client address is rate limiting, not a credentials problem.
     if (event?.reason === 'address-blocked') status = 429;
   }
   if (status === 500) request.log.error({ err: error }, 'request failed');
-  else if (status >= 500) request.log.warn({ code: body.code, detail: body.detail }, 'request not served');
+  else if (status >= 500)
+    request.log.warn({ code: body.code, detail: body.detail }, 'request not served');
   else request.log.info({ code: body.code, detail: body.detail }, 'request rejected');
   if (status === 401) {
     reply.header('www-authenticate', 'Basic realm="seven-tick", charset="UTF-8"');

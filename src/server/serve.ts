@@ -32,7 +32,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const logger = pino(loggerOptions(config.logLevel) as pino.LoggerOptions);
   const https = config.tlsCert
     ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey!) }
@@ -76,7 +79,11 @@ async function open(context: ServerContext, logger: Logger, options: StartOption
   context.engine = Engine.open(context.config.dataDir);
   context.engine.createDataset(DEFAULT_DATASET);
   logger.info(
-    { quads: context.engine.quadCount, terms: context.engine.dictionary.size, ms: elapsed(started) },
+    {
+      quads: context.engine.quadCount,
+      terms: context.engine.dictionary.size,
+      ms: elapsed(started),
+    },
     'storage opened',
   );
 

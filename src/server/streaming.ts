@@ -6,7 +6,10 @@
  * below `count`) surface here, before headers are sent, so they get a proper status. An error
  * after that can only cut the response short, which the client sees as a failed transfer.
  */
-export async function prefetch<T>(source: AsyncIterable<T>, count = 1000): Promise<AsyncIterable<T>> {
+export async function prefetch<T>(
+  source: AsyncIterable<T>,
+  count = 1000,
+): Promise<AsyncIterable<T>> {
   const iterator = source[Symbol.asyncIterator]();
   const buffered: T[] = [];
   let done = false;

@@ -93,6 +93,11 @@ export interface Minus {
   readonly type: 'minus';
   readonly left: Operator;
   readonly right: Operator;
+  /**
+   * Slots of the query's own variables in `right`. Only these count as shared: blank nodes
+   * and the hidden GRAPH slots are not variables of the solutions.
+   */
+  readonly variableSlots: readonly number[];
 }
 
 /** Binds `slot` to the value of `expression`, leaving it unbound on an expression error. */

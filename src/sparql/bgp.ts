@@ -20,7 +20,7 @@ import {
 } from './context.js';
 import { filterAccepts, type ExpressionEnvironment } from './expressions/evaluate.js';
 
-/** How a quad position is handled at one step of a plan. */
+/** Role of a quad position at one step of a plan. */
 const enum Mode {
   /** A constant term id. */
   Constant,
@@ -83,7 +83,7 @@ export class BgpEvaluator {
     yield* this.walk(plan.steps, solution);
   }
 
-  /** The empty BGP: one solution, or inside GRAPH one per graph of the target. */
+  /** Matches the empty BGP: one solution, or inside GRAPH one per graph of the target. */
   private *matchEmptyPattern(bgp: Bgp, solution: Solution): SolutionStream {
     const graph = bgp.graph;
     if (graph.type === 'default') {
@@ -266,8 +266,8 @@ export class BgpEvaluator {
         preFilters.push(filter);
         continue;
       }
-      // A filter reading a slot the BGP never binds runs after the last step, where the
-      // slot is still unbound; with no steps at all it runs before the (empty) match.
+      // A filter reading a slot the BGP never binds runs after the last step, where the slot
+      // is still unbound. Without steps it runs before the empty match.
       let target = steps.length - 1;
       for (let i = 0; i < steps.length; i++) {
         for (const position of steps[i]!.positions)

@@ -17,8 +17,8 @@ export const UNBOUND = 0xffff_ffff;
 export type Solution = Uint32Array;
 
 /**
- * Sentinel that generators yield upward when the query has run ~10 ms without giving the
- * event loop a turn; the top-level async iterator awaits setImmediate on it.
+ * Sentinel that generators yield upward when the query has run about 10 ms without giving
+ * the event loop a turn. The top-level async iterator then awaits setImmediate.
  */
 export const PAUSE: unique symbol = Symbol('pause');
 export type Pause = typeof PAUSE;
@@ -26,7 +26,7 @@ export type SolutionStream = Generator<Solution | Pause, void, undefined>;
 
 /** Number of steps between two deadline and signal checks. */
 const CHECK_INTERVAL_MASK = 1023;
-/** Wall time (ms) after which a check asks the caller to yield PAUSE. */
+/** Wall time (ms) after which check() returns true, so that the caller yields PAUSE. */
 const PAUSE_AFTER_MS = 10;
 
 export class QueryContext {

@@ -9,8 +9,10 @@ import {
   certainSlots,
   type Bgp,
   type LeftJoin,
+  type Minus,
   type Operator,
   type OrderCondition,
+  type Values,
 } from './algebra.js';
 import { BgpEvaluator } from './bgp.js';
 import {
@@ -40,7 +42,7 @@ interface HashTable {
 
 export class Evaluator implements ExpressionEnvironment {
   readonly regexCache = new RegexCache();
-  private readonly values = new Map<TermId, Value>();
+  private readonly valueCache = new Map<TermId, Value>();
   private readonly bgps: BgpEvaluator;
 
   constructor(readonly ctx: QueryContext) {
@@ -48,11 +50,11 @@ export class Evaluator implements ExpressionEnvironment {
   }
 
   valueOf(id: TermId): Value {
-    let value = this.values.get(id);
+    let value = this.valueCache.get(id);
     if (value === undefined) {
       value = valueFromKey(this.ctx.keyOf(id));
-      if (this.values.size >= VALUE_CACHE_SIZE) this.values.clear();
-      this.values.set(id, value);
+      if (this.valueCache.size >= VALUE_CACHE_SIZE) this.valueCache.clear();
+      this.valueCache.set(id, value);
     }
     return value;
   }
@@ -73,7 +75,7 @@ export class Evaluator implements ExpressionEnvironment {
         yield* this.bgps.run(op, seed);
         return;
       case 'values':
-        yield* this.values(op, seed);
+        yield* this.inlineData(op, seed);
         return;
       case 'join':
         yield* this.join(op.left, op.right, seed);
@@ -257,9 +259,10 @@ export class Evaluator implements ExpressionEnvironment {
   private *buildHashTable(
     op: Operator,
     keySlots: readonly number[],
+    seed: Solution,
   ): Generator<typeof PAUSE, HashTable, undefined> {
     const buckets = new Map<number | string, Solution[]>();
-    for (const solution of this.run(op)) {
+    for (const solution of this.run(op, seed)) {
       if (solution === PAUSE) {
         yield PAUSE;
         continue;
@@ -273,13 +276,60 @@ export class Evaluator implements ExpressionEnvironment {
     return { keySlots, buckets };
   }
 
+  /** VALUES: each row merged into the seed, skipping rows that conflict with it. */
+  private *inlineData(op: Values, seed: Solution): SolutionStream {
+    for (const row of op.rows) {
+      if (this.ctx.step()) yield PAUSE;
+      const solution = seed.slice();
+      let compatible = true;
+      for (let i = 0; i < op.slots.length; i++) {
+        const key = row[i];
+        if (key === undefined) continue;
+        const id = this.ctx.idOf(key);
+        const slot = op.slots[i]!;
+        if (solution[slot] !== UNBOUND && solution[slot] !== id) compatible = false;
+        solution[slot] = id;
+      }
+      if (compatible) yield solution;
+    }
+  }
+
+  /**
+   * MINUS: removes each left solution that has a compatible right solution sharing at least
+   * one bound variable (SPARQL 1.1 section 18.5), so right solutions with disjoint variables
+   * remove nothing.
+   */
+  private *minus(op: Minus, seed: Solution): SolutionStream {
+    const keySlots = sharedCertainSlots(op.left, op.right);
+    const table = yield* this.buildHashTable(op.right, keySlots, seed);
+    for (const outer of this.run(op.left, seed)) {
+      if (outer === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      let removed = false;
+      for (const inner of this.probe(table, outer)) {
+        if (this.ctx.step()) yield PAUSE;
+        if (sharesBoundSlot(outer, inner, op.variableSlots) && merge(outer, inner) !== undefined) {
+          removed = true;
+          break;
+        }
+      }
+      if (!removed) yield outer;
+    }
+  }
+
   private probe(table: HashTable, outer: Solution): readonly Solution[] {
     return table.buckets.get(hashKey(outer, table.keySlots)) ?? [];
   }
 
-  private *orderBy(input: Operator, conditions: readonly OrderCondition[]): SolutionStream {
+  private *orderBy(
+    input: Operator,
+    conditions: readonly OrderCondition[],
+    seed: Solution,
+  ): SolutionStream {
     const rows: { solution: Solution; keys: (Value | undefined)[] }[] = [];
-    for (const solution of this.run(input)) {
+    for (const solution of this.run(input, seed)) {
       if (solution === PAUSE) {
         yield PAUSE;
         continue;
@@ -323,6 +373,14 @@ function hashKey(solution: Solution, slots: readonly number[]): number | string 
   let key = '';
   for (const slot of slots) key += `${solution[slot]},`;
   return key;
+}
+
+/** True when one of `slots` is bound in both solutions. */
+function sharesBoundSlot(a: Solution, b: Solution, slots: readonly number[]): boolean {
+  for (const slot of slots) {
+    if (a[slot] !== UNBOUND && b[slot] !== UNBOUND) return true;
+  }
+  return false;
 }
 
 /** Merges two solutions, or returns undefined when a slot bound in both differs. */

@@ -34,9 +34,9 @@ export class TermDecoder {
 }
 
 /**
- * Instantiates the template once per solution. Template blank nodes get fresh labels per
- * solution; triples with an unbound variable, a literal subject or a non-IRI predicate are
- * skipped, and duplicate triples are emitted once, because the result is an RDF graph.
+ * Instantiates the template once per solution, with fresh labels for template blank nodes in
+ * each solution. Triples with an unbound variable, a literal subject or a non-IRI predicate
+ * are skipped. Each triple is emitted once, because the result is an RDF graph.
  */
 export function* constructQuads(
   solutions: SolutionStream,

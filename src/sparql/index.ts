@@ -7,11 +7,11 @@ import sparqljs from 'sparqljs';
 import type * as Sparql from 'sparqljs';
 import { LimitExceededError, SparqlSyntaxError } from '../errors.js';
 import type { QuadSource, TermDictionary } from '../store/types.js';
-import { PAUSE, QueryContext, type Pause } from './context.js';
+import { PAUSE, QueryContext, UNBOUND, type Pause } from './context.js';
 import { Evaluator } from './evaluator.js';
 import { constructQuads, describeQuads, TermDecoder } from './forms.js';
 import { translateQuery, type ParsedQuery } from './query.js';
-import { rejectSignedPatternLiterals } from './signed-literals.js';
+import { hasNumericCollectionMember, rejectSignedPatternLiterals } from './signed-literals.js';
 
 export type { ParsedQuery } from './query.js';
 
@@ -57,8 +57,9 @@ export function parseQuery(text: string, baseIri?: string): ParsedQuery {
       'The text is a SPARQL Update, not a query; send it to the update endpoint instead',
     );
   }
-  rejectSignedPatternLiterals(text);
-  return translateQuery(parsed);
+  const query = translateQuery(parsed);
+  rejectSignedPatternLiterals(text, () => hasNumericCollectionMember(query));
+  return query;
 }
 
 interface JisonError {
@@ -87,6 +88,7 @@ function syntaxErrorOf(error: unknown, source: string): SparqlSyntaxError {
         : 'Invalid SPARQL query';
     return new SparqlSyntaxError(`${prefix}: ${message}`, undefined, error);
   }
+
   const text = jison.hash?.text ?? '';
   let line = loc.first_line;
   let column = loc.first_column + 1;
@@ -97,6 +99,7 @@ function syntaxErrorOf(error: unknown, source: string): SparqlSyntaxError {
     line = loc.last_line;
     column = index + 1;
   }
+
   const found = text !== '' ? `"${text}"` : 'end of input';
   const expected = (jison.hash?.expected ?? []).map((token) => token.replace(/'/g, ''));
   const shown = expected.slice(0, 8).join(', ') + (expected.length > 8 ? ', ...' : '');
@@ -133,7 +136,7 @@ export async function executeQuery(
       const rows = drive(ctx, evaluator.run(parsed.algebra), maxRows, 'Result rows', (solution) =>
         slots.map((slot) => {
           const id = solution[slot]!;
-          return id === 0xffff_ffff ? undefined : decoder.decode(id);
+          return id === UNBOUND ? undefined : decoder.decode(id);
         }),
       );
       return { type: 'bindings', variables: [...parsed.variables], rows };

@@ -32,8 +32,8 @@ export function pushDownFilters(op: Operator): Operator {
 
 /**
  * Places one filter over `op`. Filter(e, Join(A, B)) equals Join(Filter(e, A), B) when A binds
- * every variable of e in all its solutions, because e then reads only A's values; the same
- * holds for the left side of a LeftJoin.
+ * every variable of e in all its solutions, because e then reads only A's values. The same is
+ * true for the left side of a LeftJoin.
  */
 function placeFilter(expression: Expression, op: Operator): Operator {
   // FILTER(a && b) keeps exactly the solutions that FILTER(a) FILTER(b) keeps, since an error

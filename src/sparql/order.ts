@@ -1,9 +1,10 @@
 /**
  * The ORDER BY ordering (SPARQL 1.1 section 15.1): unbound < blank nodes < IRIs < literals.
- * Literals that the `<` operator can compare are ordered by it; the rest are grouped by kind
- * and then ordered by lexical form, datatype and language, so the order stays total.
+ * Literals are grouped by kind and ordered within a group as the `<` operator orders them.
+ * Ties and literals that `<` cannot compare fall back to lexical form, datatype and language,
+ * so the order stays total.
  */
-import { compareNumeric } from './expressions/numeric.js';
+import { compareNumbers, compareNumeric } from './expressions/numeric.js';
 import {
   booleanOf,
   compareCodePoints,
@@ -65,7 +66,8 @@ function compareWithinGroup(group: LiteralGroup, a: Value, b: Value): number {
       // NaN sorts below every number so that the order stays total.
       const aNaN = Number.isNaN(compareNumeric(numericOf(a)!, numericOf(a)!));
       const bNaN = Number.isNaN(compareNumeric(numericOf(b)!, numericOf(b)!));
-      return aNaN === bNaN ? 0 : aNaN ? -1 : 1;
+      if (aNaN === bNaN) return 0;
+      return aNaN ? -1 : 1;
     }
     case LiteralGroup.String:
       return compareCodePoints(a.value, b.value);
@@ -76,7 +78,7 @@ function compareWithinGroup(group: LiteralGroup, a: Value, b: Value): number {
       const x = dateTimeOf(a)!;
       const y = dateTimeOf(b)!;
       if (x.datatype !== y.datatype) return compareCodePoints(x.datatype, y.datatype);
-      return x.epochMs < y.epochMs ? -1 : x.epochMs > y.epochMs ? 1 : 0;
+      return compareNumbers(x.epochMs, y.epochMs);
     }
     case LiteralGroup.LanguageTagged:
       return compareCodePoints(a.value, b.value) || compareCodePoints(a.language, b.language);

@@ -8,6 +8,7 @@ import { UnsupportedFeatureError } from '../errors.js';
 import { termKey } from '../rdf/terms.js';
 import type { Operator, PatternTerm } from './algebra.js';
 import { pushDownFilters } from './optimize.js';
+import { checkBlankNodeScopes } from './blank-node-scope.js';
 import {
   joinOf,
   translateExpression,
@@ -123,6 +124,7 @@ export function translateQuery(query: Sparql.Query): ParsedQuery {
     const offset = modifiers.offset ?? 0;
     algebra = { type: 'slice', input: algebra, offset, limit: modifiers.limit ?? Infinity };
   }
+  checkBlankNodeScopes(algebra, variables);
   return {
     queryType: query.queryType,
     variables: resultNames,

@@ -1,7 +1,7 @@
 /**
- * Translates the sparqljs syntax tree into the algebra (SPARQL 1.1 section 18.2) and rejects
- * every construct the evaluator does not run with UnsupportedFeatureError, so that no query
- * starts evaluating and then returns a wrong answer.
+ * Translates the sparqljs syntax tree into the algebra (SPARQL 1.1 section 18.2). Every
+ * construct the evaluator does not run raises UnsupportedFeatureError here, before evaluation
+ * starts, so no query returns a wrong result for lack of a feature.
  */
 import type * as RDF from '@rdfjs/types';
 import type * as Sparql from 'sparqljs';
@@ -10,6 +10,7 @@ import { termKey } from '../rdf/terms.js';
 import {
   certainSlots,
   mentionedSlots,
+  type Bgp,
   type Expression,
   type GraphTarget,
   type Operator,
@@ -28,6 +29,7 @@ export class VariableTable {
   /** Names of the query's own variables, in order of first appearance. */
   readonly names: string[] = [];
   private hiddenCount = 0;
+  private readonly blankLabels = new Map<number, string>();
 
   get size(): number {
     return this.slots.size;
@@ -50,8 +52,19 @@ export class VariableTable {
     if (slot === undefined) {
       slot = this.slots.size;
       this.slots.set(name, slot);
+      this.blankLabels.set(slot, label);
     }
     return slot;
+  }
+
+  /** Returns the query's label of a blank node slot, or undefined for other slots. */
+  blankLabelOf(slot: number): string | undefined {
+    return this.blankLabels.get(slot);
+  }
+
+  /** True for slots of the query's variables, false for blank nodes and hidden slots. */
+  isVariable(slot: number): boolean {
+    return this.names.some((name) => this.slots.get(name) === slot);
   }
 
   newHiddenSlot(): number {
@@ -116,9 +129,21 @@ function translateGroupParts(
   };
   for (const pattern of patterns) {
     switch (pattern.type) {
-      case 'bgp':
-        add(translateBgp(pattern.triples, graph, context));
+      case 'bgp': {
+        const bgp = translateBgp(pattern.triples, graph, context);
+        // Triple blocks of one group separated only by FILTERs form one BGP, as they do in
+        // other engines, so a blank node label may be shared across the FILTER.
+        if (
+          current?.type === 'bgp' &&
+          current.patterns.length > 0 &&
+          current.filters.length === 0
+        ) {
+          current = { ...current, patterns: [...current.patterns, ...bgp.patterns] };
+        } else {
+          add(bgp);
+        }
         break;
+      }
       case 'filter':
         filters.push(translateExpression(pattern.expression, context, graph));
         break;
@@ -158,7 +183,10 @@ function translateGroupParts(
         if (context.insideExists) throw new UnsupportedFeatureError('MINUS inside EXISTS');
         // Variables of the MINUS pattern are not in scope of the enclosing group.
         const right = translateGroup(pattern.patterns, graph, { ...context, inScope: new Set() });
-        current = { type: 'minus', left: current ?? emptyBgp(graph), right };
+        const variableSlots = [...mentionedSlots(right)].filter((slot) =>
+          context.variables.isVariable(slot),
+        );
+        current = { type: 'minus', left: current ?? emptyBgp(graph), right, variableSlots };
         break;
       }
       case 'service':
@@ -179,8 +207,8 @@ function translateGroupParts(
 
 /**
  * Inside GRAPH, a group must range over the graphs of its target even when its first element
- * does not match in that graph (a nested GRAPH, say), so it is joined with the empty BGP of
- * the target, which yields one solution per such graph.
+ * does not match in that graph (a nested GRAPH, for example). Such a group is joined with the
+ * empty BGP of the target, which yields one solution per graph.
  */
 function anchorToGraph(op: Operator, graph: GraphTarget): Operator {
   if (graph.type === 'default') return op;
@@ -189,7 +217,7 @@ function anchorToGraph(op: Operator, graph: GraphTarget): Operator {
   return { type: 'join', left: emptyBgp(graph), right: op };
 }
 
-/** An empty group matches once, but inside GRAPH it matches once per graph of the target. */
+/** Returns the empty BGP of a target: one solution, or inside GRAPH one per graph of the target. */
 function emptyBgp(graph: GraphTarget): Operator {
   return graph.type === 'default' ? EMPTY_BGP : { type: 'bgp', patterns: [], graph, filters: [] };
 }
@@ -210,7 +238,7 @@ function translateBgp(
   triples: readonly Sparql.Triple[],
   graph: GraphTarget,
   context: TranslationContext,
-): Operator {
+): Bgp {
   const patterns: TriplePattern[] = triples.map((triple) => ({
     subject: patternTerm(triple.subject, context),
     predicate: predicateTerm(triple.predicate, context),
@@ -274,7 +302,12 @@ export function translateExpression(
         const existsContext = { ...context, inScope: new Set<string>(), insideExists: true };
         const pattern = translateGroup(patterns, graph, existsContext);
         const slots = [...mentionedSlots(pattern)];
-        return { type: 'exists', pattern: pushDownFilters(pattern), negated: name === 'notexists', slots };
+        return {
+          type: 'exists',
+          pattern: pushDownFilters(pattern),
+          negated: name === 'notexists',
+          slots,
+        };
       }
       if (!SUPPORTED_OPERATORS.has(name))
         throw new UnsupportedFeatureError(`function ${name.toUpperCase()}`);
@@ -307,7 +340,10 @@ export function translateExpression(
 }
 
 /** Translates VALUES rows; sparqljs leaves UNDEF entries out of a row's object. */
-export function translateValues(rows: readonly Sparql.ValuePatternRow[], context: TranslationContext): Operator {
+export function translateValues(
+  rows: readonly Sparql.ValuePatternRow[],
+  context: TranslationContext,
+): Operator {
   const names: string[] = [];
   for (const row of rows) {
     for (const name of Object.keys(row)) if (!names.includes(name)) names.push(name);

@@ -48,12 +48,18 @@ CREATE INDEX IF NOT EXISTS segments_by_dataset ON segments (dataset, id);
 `;
 
 /** Opens (creating if needed) the database of a data dir and brings its schema up to date. */
-export function openDatabase(dataDir: string, options: { readonly?: boolean } = {}): SqliteDatabase {
+export function openDatabase(
+  dataDir: string,
+  options: { readonly?: boolean } = {},
+): SqliteDatabase {
   const file = path.join(dataDir, DATABASE_FILE);
   let db: SqliteDatabase;
   try {
     if (!options.readonly) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db = new Database(file, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+    });
   } catch (error) {
     throw new StorageError(`Cannot open the database ${file}: ${(error as Error).message}`, error);
   }
@@ -77,8 +83,7 @@ function migrate(db: SqliteDatabase, file: string): void {
   db.transaction(() => {
     db.exec(SCHEMA);
     const row = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as
-      | { value: string }
-      | undefined;
+      { value: string } | undefined;
     if (row === undefined) {
       db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(
         String(SCHEMA_VERSION),

@@ -63,12 +63,14 @@ export class Engine {
     try {
       const log = new QuadLog(db);
       const keys = log.readTermKeys();
-      const dictionary = keys.length === 0 ? new MemoryDictionary() : MemoryDictionary.fromKeys(keys);
+      const dictionary =
+        keys.length === 0 ? new MemoryDictionary() : MemoryDictionary.fromKeys(keys);
       if (keys.length === 0) {
         log.commit({ dataset: ensureDefault(log), firstNewTermId: 0, newTermKeys: [''] });
       }
       const engine = new Engine(dataDir, db, log, dictionary);
-      for (const info of log.listDatasets()) engine.datasets.set(info.name, engine.readDataset(info.name));
+      for (const info of log.listDatasets())
+        engine.datasets.set(info.name, engine.readDataset(info.name));
       return engine;
     } catch (error) {
       db.close();
@@ -132,7 +134,11 @@ export class Engine {
   }
 
   /** Loads several files as one all-or-nothing commit. */
-  async loadFiles(dataset: string, files: readonly string[], options: LoadOptions = {}): Promise<LoadResult[]> {
+  async loadFiles(
+    dataset: string,
+    files: readonly string[],
+    options: LoadOptions = {},
+  ): Promise<LoadResult[]> {
     const store = this.datasets.get(dataset);
     if (store === undefined) throw new NotFoundError(`Dataset ${dataset} does not exist`);
     if (options.graph !== undefined && !ABSOLUTE_IRI.test(options.graph)) {
@@ -143,7 +149,8 @@ export class Engine {
     const mark = dictionary.mark();
     const buffer = new QuadBuffer();
     try {
-      const targetGraph = options.graph === undefined ? undefined : dictionary.intern(options.graph);
+      const targetGraph =
+        options.graph === undefined ? undefined : dictionary.intern(options.graph);
       const results: LoadResult[] = [];
       for (const file of files) {
         const parsed = await this.parseInto(buffer, file, targetGraph, options);

@@ -7,7 +7,12 @@
  */
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
-import { InvalidArgumentError, NotFoundError, StorageCorruptError, StorageError } from '../errors.js';
+import {
+  InvalidArgumentError,
+  NotFoundError,
+  StorageCorruptError,
+  StorageError,
+} from '../errors.js';
 import type { SqliteDatabase } from './database.js';
 
 /** Quads per segment blob: 1 Mi quads is 16 MiB, well under SQLite's 1 GB blob limit. */
@@ -158,7 +163,9 @@ export class QuadLog {
             `${commit.firstNewTermId} expected); nothing was written. Retry after restarting.`,
         );
       }
-      commit.newTermKeys.forEach((key, index) => insertTerm.run(commit.firstNewTermId + index, key));
+      commit.newTermKeys.forEach((key, index) =>
+        insertTerm.run(commit.firstNewTermId + index, key),
+      );
       const parts: ['add' | 'delete', Uint32Array | undefined][] = [
         ['add', commit.adds],
         ['delete', commit.deletes],
@@ -169,7 +176,15 @@ export class QuadLog {
           const chunk = quads.subarray(start, Math.min(quads.length, start + SEGMENT_QUADS * 4));
           const data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
           const digest = createHash('sha256').update(data).digest('hex');
-          insertSegment.run(commit.dataset, op, chunk.length / 4, data, digest, commit.source ?? null, now);
+          insertSegment.run(
+            commit.dataset,
+            op,
+            chunk.length / 4,
+            data,
+            digest,
+            commit.source ?? null,
+            now,
+          );
         }
       }
     });

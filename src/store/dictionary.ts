@@ -1,11 +1,10 @@
 /**
  * The in-memory term dictionary: term keys (see rdf/terms.ts) to dense uint32 ids and back.
  *
- * A V8 Map holds at most 2^24 entries, so key → id lives in a chain of Maps. Interning writes
+ * A V8 Map contains at most 2^24 entries, so key → id lives in a chain of Maps. Interning writes
  * only to the last Map and starts a new one when it reaches `mapCapacity` entries. Because ids
- * are assigned in order, Map i holds exactly the ids from `mapFirstIds[i]` up to the first id of
- * Map i + 1, which is what lets `rollback` drop whole Maps. id → key is a plain array indexed by
- * id.
+ * are assigned in order, Map i contains exactly the ids from `mapFirstIds[i]` up to the first id
+ * of Map i + 1, which lets `rollback` drop whole Maps. Id → key is a plain array indexed by id.
  */
 import { DEFAULT_GRAPH_KEY } from '../rdf/terms.js';
 import { DEFAULT_GRAPH_ID, LOCAL_ID_BASE, type TermDictionary, type TermId } from './types.js';

@@ -1,9 +1,9 @@
 /**
- * One ordering of the quad set: every quad as a record of 4 × uint32, its columns holding the
- * quad positions in the ordering's order (GSPO puts g in column 0, then s, p, o).
+ * One ordering of the quad set: every quad as a record of 4 × uint32 whose columns are the quad
+ * positions in the ordering's order (GSPO puts g in column 0, then s, p, o).
  *
  * Storage is three typed arrays and no per-quad objects:
- * - the base run, a sorted packed Uint32Array that is never written after it is built;
+ * - the base run, a sorted packed Uint32Array that is not written while it is the base run;
  * - the delta run, a small sorted array that single inserts go into with copyWithin, merged into
  *   a new base run when it passes its limit;
  * - a tombstone bitset over the base run: bit i set means base record i is deleted. When the
@@ -13,18 +13,28 @@
  * tombstoned. A quad never sits live in both runs (a tombstoned base copy may coexist with a
  * delta copy, and merges keep the delta copy).
  *
- * Snapshot rule: a cursor keeps references to the runs it reads. The base run is immutable, and
- * opening a cursor over a non-empty range marks the delta run and the tombstones it reads as
- * shared. The next in-place write to a shared array copies it first (copy-on-write), so the
- * cursor keeps answering from the state at the time it was opened.
+ * Snapshot rule: a cursor keeps references to the runs it reads. Opening a cursor over a
+ * non-empty range marks the base run, the delta run and the tombstones it reads as shared. The
+ * next in-place write to a shared array copies it first (copy-on-write), and a replaced base
+ * buffer is reused only when it was not shared. So the cursor keeps returning the quads of the
+ * state at the time it was opened.
  */
 import { allocateRecords, compareRecords, RECORD_WORDS } from './radix-sort.js';
+import {
+  countSetBits,
+  findRecord,
+  isSet,
+  lowerBound,
+  mergeInto,
+  mergeRecords,
+  upperBound,
+} from './record-runs.js';
 import type { QuadCursor, TermId } from './types.js';
 
 export interface QuadIndexOptions {
   /** Maximum records in the delta run before it is merged into the base run; default 16,384. */
   maxDeltaQuads?: number;
-  /** Minimum delta limit, used while base/64 is smaller; default 1,024. */
+  /** Minimum delta limit, used while base/256 is smaller; default 1,024. */
   minDeltaQuads?: number;
   /** Tombstoned fraction of the base run that triggers a rebuild; default 1/8. */
   compactionRatio?: number;
@@ -33,7 +43,7 @@ export interface QuadIndexOptions {
 const EMPTY = new Uint32Array(0);
 
 export class QuadIndex {
-  /** Record column j holds quad position columns[j] (0 = s, 1 = p, 2 = o, 3 = g). */
+  /** Quad position of each record column (0 = s, 1 = p, 2 = o, 3 = g). */
   readonly columns: readonly number[];
   private readonly maxDelta: number;
   private readonly minDelta: number;
@@ -55,10 +65,22 @@ export class QuadIndex {
   private deltaShared = false;
 
   constructor(columns: readonly number[], options: QuadIndexOptions = {}) {
+    const maxDelta = options.maxDeltaQuads ?? 16_384;
+    const minDelta = options.minDeltaQuads ?? 1_024;
+    const compactionRatio = options.compactionRatio ?? 1 / 8;
+    if (!Number.isInteger(maxDelta) || maxDelta < 1) {
+      throw new RangeError(`Invalid maxDeltaQuads ${maxDelta}: expected an integer of at least 1`);
+    }
+    if (!Number.isInteger(minDelta) || minDelta < 1) {
+      throw new RangeError(`Invalid minDeltaQuads ${minDelta}: expected an integer of at least 1`);
+    }
+    if (!(compactionRatio >= 0 && compactionRatio <= 1)) {
+      throw new RangeError(`Invalid compactionRatio ${compactionRatio}: expected 0 to 1`);
+    }
     this.columns = columns;
-    this.maxDelta = options.maxDeltaQuads ?? 16_384;
-    this.minDelta = Math.min(options.minDeltaQuads ?? 1_024, this.maxDelta);
-    this.compactionRatio = options.compactionRatio ?? 1 / 8;
+    this.maxDelta = maxDelta;
+    this.minDelta = Math.min(minDelta, maxDelta);
+    this.compactionRatio = compactionRatio;
   }
 
   /** Number of live records. */
@@ -74,28 +96,26 @@ export class QuadIndex {
 
   /** Inserts a record that is not present. */
   insert(k0: number, k1: number, k2: number, k3: number): void {
-    const i = findRecord(this.base, this.baseCount, k0, k1, k2, k3);
+    // An absent record can only be in the base run as a tombstoned copy.
+    const i =
+      this.tombstoneCount === 0 ? -1 : findRecord(this.base, this.baseCount, k0, k1, k2, k3);
     if (i >= 0) {
-      // The record is tombstoned (it is not present), so reviving it is a bit flip.
+      // Reviving the tombstoned copy is a bit flip.
       this.writableTombstones()[i >>> 5] &= ~(1 << (i & 31));
       this.tombstoneCount--;
       return;
     }
+
     const at = lowerBound(this.delta, 0, this.deltaCount, 4, k0, k1, k2, k3);
-    const needed = (this.deltaCount + 1) * RECORD_WORDS;
-    if (this.deltaShared || needed > this.delta.length) {
-      const copy = new Uint32Array(Math.max(needed, this.delta.length * 2, 64 * RECORD_WORDS));
-      copy.set(this.delta.subarray(0, this.deltaCount * RECORD_WORDS));
-      this.delta = copy;
-      this.deltaShared = false;
-    }
+    const delta = this.writableDelta(this.deltaCount + 1);
     const w = at * RECORD_WORDS;
-    this.delta.copyWithin(w + RECORD_WORDS, w, this.deltaCount * RECORD_WORDS);
-    this.delta[w] = k0;
-    this.delta[w + 1] = k1;
-    this.delta[w + 2] = k2;
-    this.delta[w + 3] = k3;
+    delta.copyWithin(w + RECORD_WORDS, w, this.deltaCount * RECORD_WORDS);
+    delta[w] = k0;
+    delta[w + 1] = k1;
+    delta[w + 2] = k2;
+    delta[w + 3] = k3;
     this.deltaCount++;
+
     if (this.deltaCount > this.deltaLimit()) this.rebuild(EMPTY, 0);
   }
 
@@ -103,15 +123,13 @@ export class QuadIndex {
   remove(k0: number, k1: number, k2: number, k3: number): void {
     const d = findRecord(this.delta, this.deltaCount, k0, k1, k2, k3);
     if (d >= 0) {
-      if (this.deltaShared) {
-        this.delta = this.delta.slice();
-        this.deltaShared = false;
-      }
+      const delta = this.writableDelta(this.deltaCount);
       const w = d * RECORD_WORDS;
-      this.delta.copyWithin(w, w + RECORD_WORDS, this.deltaCount * RECORD_WORDS);
+      delta.copyWithin(w, w + RECORD_WORDS, this.deltaCount * RECORD_WORDS);
       this.deltaCount--;
       return;
     }
+
     const i = findRecord(this.base, this.baseCount, k0, k1, k2, k3);
     this.writableTombstones()[i >>> 5] |= 1 << (i & 31);
     this.tombstoneCount++;
@@ -220,13 +238,32 @@ export class QuadIndex {
   }
 
   /**
-   * The delta limit is base/64 clamped to [minDeltaQuads, maxDeltaQuads]. Inserting into the
-   * delta run is a memmove of half of it, while a merge allocates and copies the whole base run,
-   * so the merge dominates: with 1M base records, single adds ran fastest at a limit of about
-   * 16k (bench/store.ts-style loop on LUBM(8), Node 20, 2 shared cores).
+   * Returns the delta limit: base/256 clamped to [minDeltaQuads, maxDeltaQuads]. A single
+   * insert moves half the delta run, and a merge copies the whole base run once per limit
+   * inserts. With 1M base records, single adds ran fastest at limits of 2k to 8k: about 55k
+   * adds/s over six orderings, measured on LUBM(8) ids with Node 20 on 2 shared cores.
+   * TODO: each merge copies the whole base run, so single adds into a store of tens of millions
+   * of quads cost more per add (not measured). A middle run between delta and base would bound it.
    */
   private deltaLimit(): number {
-    return Math.min(this.maxDelta, Math.max(this.minDelta, Math.floor(this.baseCount / 64)));
+    return Math.min(this.maxDelta, Math.max(this.minDelta, Math.floor(this.baseCount / 256)));
+  }
+
+  /** Returns the delta buffer, unshared and with room for `records` records. */
+  private writableDelta(records: number): Uint32Array {
+    const needed = records * RECORD_WORDS;
+    if (this.deltaShared || needed > this.delta.length) {
+      // Grow by doubling only when full, so copies for shared runs keep their capacity.
+      const capacity =
+        needed > this.delta.length
+          ? Math.max(needed, this.delta.length * 2, 64 * RECORD_WORDS)
+          : this.delta.length;
+      const copy = new Uint32Array(capacity);
+      copy.set(this.delta.subarray(0, this.deltaCount * RECORD_WORDS));
+      this.delta = copy;
+      this.deltaShared = false;
+    }
+    return this.delta;
   }
 
   private writableTombstones(): Uint32Array {
@@ -244,9 +281,11 @@ export class QuadIndex {
    * Builds a new base run from the live base records, the delta run and `count` extra records.
    * An index that is empty adopts `extra` as its base run, so the caller must not write to it.
    *
-   * Big typed-array allocations make V8 run full garbage collections (they count as external
-   * memory), so a rebuild writes into the buffer of the base run before the previous one when
-   * no cursor has read that, and it keeps the delta buffer and the tombstone bitset for reuse.
+   * V8 counts typed-array memory as external memory, and allocating much of it triggers full
+   * garbage collections of the JS heap. So a rebuild writes into the buffer of an earlier base
+   * run when no cursor read it, and it keeps the delta buffer and the tombstone bitset.
+   * NOTE: while single writes go on, each ordering may keep one spare buffer as large as its
+   * base run, which doubles the index memory at most.
    */
   private rebuild(extra: Uint32Array, count: number): void {
     if (this.baseCount === 0 && this.deltaCount === 0 && count > 0) {
@@ -261,13 +300,17 @@ export class QuadIndex {
     const pendingCount = this.deltaCount + count;
     const dead = this.tombstoneCount > 0 ? this.tombstones : EMPTY;
     const liveCount = this.baseCount - this.tombstoneCount + pendingCount;
-    let target = this.spare;
-    // Headroom of 1/8 lets the next few rebuilds reuse this buffer as it grows.
-    if (target.length < liveCount * RECORD_WORDS)
-      target = allocateRecords(liveCount + (liveCount >>> 3));
+    // Only a rebuild for single writes (count 0) keeps buffers for the next one. A bulk batch
+    // gets an exact buffer, so loading files does not leave a second copy of each run behind.
+    const incremental = count === 0;
+    let target = incremental ? this.spare : EMPTY;
+    if (target.length < liveCount * RECORD_WORDS) {
+      // Headroom of 1/8 lets the next few incremental rebuilds reuse this buffer as it grows.
+      target = allocateRecords(incremental ? liveCount + (liveCount >>> 3) : liveCount);
+    }
     const written = mergeInto(this.base, this.baseCount, dead, pending, pendingCount, target);
 
-    this.spare = this.baseShared ? EMPTY : this.base;
+    this.spare = incremental && !this.baseShared ? this.base : EMPTY;
     this.base = target;
     this.baseCount = written;
     this.baseShared = false;
@@ -286,7 +329,7 @@ export class IndexCursor implements QuadCursor {
   p: TermId = 0;
   o: TermId = 0;
   g: TermId = 0;
-  /** Record column that holds s, p, o and g. */
+  /** Record columns of s, p, o and g. */
   private readonly sColumn: number;
   private readonly pColumn: number;
   private readonly oColumn: number;
@@ -335,226 +378,4 @@ export class IndexCursor implements QuadCursor {
     this.o = records[w + this.oColumn];
     this.g = records[w + this.gColumn];
   }
-}
-
-function isSet(bits: Uint32Array, i: number): boolean {
-  return bits.length > 0 && (bits[i >>> 5] & (1 << (i & 31))) !== 0;
-}
-
-/** Number of set bits in positions [from, to) of a bitset. */
-function countSetBits(bits: Uint32Array, from: number, to: number): number {
-  let total = 0;
-  for (let i = from; i < to;) {
-    const word = i >>> 5;
-    const end = Math.min(to, (word + 1) << 5);
-    let v = bits[word];
-    if (v !== 0) {
-      // Keep only the bits from i to end - 1 of this word.
-      v >>>= i & 31;
-      const width = end - i;
-      if (width < 32) v &= (1 << width) - 1;
-      total += popcount(v >>> 0);
-    }
-    i = end;
-  }
-  return total;
-}
-
-function popcount(v: number): number {
-  v = v - ((v >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
-/** Compares record r of `records` with the key on its first `length` columns. */
-function comparePrefix(
-  records: Uint32Array,
-  r: number,
-  length: number,
-  k0: number,
-  k1: number,
-  k2: number,
-  k3: number,
-): number {
-  const w = r * RECORD_WORDS;
-  let order = records[w] - k0;
-  if (order !== 0 || length === 1) return order;
-  order = records[w + 1] - k1;
-  if (order !== 0 || length === 2) return order;
-  order = records[w + 2] - k2;
-  if (order !== 0 || length === 3) return order;
-  return records[w + 3] - k3;
-}
-
-/** First record in [lo, hi) whose prefix is not less than the key; hi when there is none. */
-function lowerBound(
-  records: Uint32Array,
-  lo: number,
-  hi: number,
-  length: number,
-  k0: number,
-  k1: number,
-  k2: number,
-  k3: number,
-): number {
-  if (length === 0) return lo;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (comparePrefix(records, mid, length, k0, k1, k2, k3) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First record in [lo, hi) whose prefix is greater than the key; hi when there is none. */
-function upperBound(
-  records: Uint32Array,
-  lo: number,
-  hi: number,
-  length: number,
-  k0: number,
-  k1: number,
-  k2: number,
-  k3: number,
-): number {
-  if (length === 0) return hi;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (comparePrefix(records, mid, length, k0, k1, k2, k3) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Position of the record equal to the key among the first `count` records, or -1. */
-function findRecord(
-  records: Uint32Array,
-  count: number,
-  k0: number,
-  k1: number,
-  k2: number,
-  k3: number,
-): number {
-  const i = lowerBound(records, 0, count, 4, k0, k1, k2, k3);
-  return i < count && comparePrefix(records, i, 4, k0, k1, k2, k3) === 0 ? i : -1;
-}
-
-/**
- * Merges the first `aCount` records of `a` with the first `bCount` records of `b` into a new
- * array with room for at least 64 records (see `mergeInto`).
- */
-function mergeRecords(
-  a: Uint32Array,
-  aCount: number,
-  aDead: Uint32Array,
-  b: Uint32Array,
-  bCount: number,
-): Uint32Array {
-  const out = allocateRecords(Math.max(aCount + bCount, 64));
-  mergeInto(a, aCount, aDead, b, bCount, out);
-  return out;
-}
-
-/**
- * Merges the first `aCount` records of `a` with the first `bCount` records of `b` into `out`,
- * which must have room for them, and returns the number of records written. Records of `a`
- * whose bit is set in `aDead` are dropped. On equal records the one from `b` is kept, which is
- * only reached for a dead `a` record.
- *
- * The merge gallops through `a` and copies each stretch of `a` between two `b` records in bulk,
- * so merging a small delta run into a large base run costs about one memcpy of the base run.
- */
-function mergeInto(
-  a: Uint32Array,
-  aCount: number,
-  aDead: Uint32Array,
-  b: Uint32Array,
-  bCount: number,
-  out: Uint32Array,
-): number {
-  let i = 0;
-  let w = 0;
-  for (let j = 0; j < bCount; j++) {
-    const end = gallop(a, i, aCount, b, j);
-    w = copyLive(a, i, end, aDead, out, w);
-    i = end;
-    w = copyRecord(b, j, out, w);
-  }
-  w = copyLive(a, i, aCount, aDead, out, w);
-  return w / RECORD_WORDS;
-}
-
-/**
- * Returns the first record position in [lo, hi) of `a` not less than record j of `b`, searching
- * with doubling steps from lo so that nearby answers cost few comparisons.
- */
-function gallop(a: Uint32Array, lo: number, hi: number, b: Uint32Array, j: number): number {
-  if (lo >= hi || compareRecords(a, lo, b, j) >= 0) return lo;
-  // Invariant: record `below` of `a` is less than the key.
-  let below = lo;
-  let step = 1;
-  let probe = lo + 1;
-  while (probe < hi && compareRecords(a, probe, b, j) < 0) {
-    below = probe;
-    step *= 2;
-    probe = below + step;
-  }
-  let low = below + 1;
-  let high = Math.min(probe, hi);
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (compareRecords(a, mid, b, j) < 0) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-/**
- * Copies the records in [from, to) of `a` whose bit in `dead` is clear to word offset w of `out`,
- * in bulk runs; returns the next word offset.
- */
-function copyLive(
-  a: Uint32Array,
-  from: number,
-  to: number,
-  dead: Uint32Array,
-  out: Uint32Array,
-  w: number,
-): number {
-  let i = from;
-  while (i < to) {
-    const stop = dead.length === 0 ? to : nextSetBit(dead, i, to);
-    if (stop - i > 8) {
-      out.set(a.subarray(i * RECORD_WORDS, stop * RECORD_WORDS), w);
-      w += (stop - i) * RECORD_WORDS;
-    } else {
-      for (let k = i; k < stop; k++) w = copyRecord(a, k, out, w);
-    }
-    i = stop + 1;
-  }
-  return w;
-}
-
-/** Returns the first position in [from, to) whose bit is set, or `to`; skips zero words. */
-function nextSetBit(bits: Uint32Array, from: number, to: number): number {
-  let i = from;
-  while (i < to) {
-    const word = bits[i >>> 5] >>> (i & 31);
-    if (word === 0) {
-      i = ((i >>> 5) + 1) << 5;
-      continue;
-    }
-    return Math.min(to, i + (31 - Math.clz32(word & -word)));
-  }
-  return to;
-}
-
-/** Copies record i of `from` to word offset w of `to`; returns the next word offset. */
-function copyRecord(from: Uint32Array, i: number, to: Uint32Array, w: number): number {
-  const r = i * RECORD_WORDS;
-  to[w] = from[r];
-  to[w + 1] = from[r + 1];
-  to[w + 2] = from[r + 2];
-  to[w + 3] = from[r + 3];
-  return w + RECORD_WORDS;
 }

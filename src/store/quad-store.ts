@@ -2,11 +2,11 @@
  * The in-memory quad store of the 7T core: six orderings of the same quad set, so every
  * bound/unbound pattern is one contiguous range found by binary search.
  *
- * Snapshot rule: a cursor returned by `match` answers from the state at the time `match` was
- * called, however the store changes while it is open. Runs are copy-on-write: base runs are never
- * written after they are built, and the delta run and tombstone bitset that a cursor reads are
- * copied before the next in-place write (see quad-index.ts). `count`, `has` and `hasMany` read
- * the current state.
+ * Snapshot rule: a cursor returned by `match` returns the quads of the state at the time `match`
+ * was called, however the store changes while it is open. The delta run and tombstone bitset
+ * that a cursor reads are copied before the next in-place write (copy-on-write). The current base
+ * run is never written, and a replaced base buffer is reused only when no cursor read it (see
+ * quad-index.ts). `count`, `has` and `hasMany` read the current state.
  *
  * Which ordering serves a pattern: the bound positions must be a prefix of the ordering.
  *
@@ -26,13 +26,14 @@ import { ANY, DEFAULT_GRAPH_ID, type QuadCursor, type QuadSource, type TermId } 
 
 export type QuadStoreOptions = QuadIndexOptions;
 
-/** Record columns of each ordering, as quad positions (0 = s, 1 = p, 2 = o, 3 = g). */
 const SPOG = 0;
 const POSG = 1;
 const OSPG = 2;
 const GSPO = 3;
 const GPOS = 4;
 const GOSP = 5;
+
+/** Record columns of each ordering, as quad positions (0 = s, 1 = p, 2 = o, 3 = g). */
 const ORDERING_COLUMNS: readonly (readonly number[])[] = [
   [0, 1, 2, 3],
   [1, 2, 0, 3],
@@ -53,10 +54,10 @@ const ORDERING_BY_MASK = [
 const BOUND_COUNT = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
 
 /**
- * How each ordering's sorted batch is built in `addMany`/`deleteMany`: from which ordering's
- * sorted records, and how many leading columns still need sorting. LSD radix sorting is stable,
- * so a batch already sorted by the trailing columns of the target ordering only needs passes
- * over the leading ones.
+ * Build plan per ordering for a batch in `addMany`/`deleteMany`: the ordering whose sorted
+ * records it starts from, and how many leading columns still need sorting. LSD radix sorting is
+ * stable, so a batch already sorted by the trailing columns of the target ordering only needs
+ * passes over the leading ones.
  *
  * When g varies within the batch, POSG and OSPG are sorted in full, and each G-first ordering
  * only sorts on g because its other columns are in order in the source (GSPO from SPOG, GPOS
@@ -72,9 +73,9 @@ const BATCH_PLAN: readonly { from: number; leadingColumns: number }[] = [
 ];
 
 /**
- * The plan when every quad of the batch has the same g, as in a file loaded into one graph. Then
- * SPOG order is also (s, p, g) order, so OSPG only sorts on o; OSPG order is (o, s, g) order, so
- * POSG only sorts on p; and the G-first orderings need no pass at all.
+ * Build plan for a batch whose quads all have the same g, as in a file loaded into one graph.
+ * Then SPOG order is also (s, p, g) order, so OSPG only sorts on o. OSPG order is also (o, s, g)
+ * order, so POSG only sorts on p. The G-first orderings need no pass at all.
  */
 const SINGLE_GRAPH_BATCH_PLAN: readonly { from: number; leadingColumns: number }[] = [
   { from: SPOG, leadingColumns: 4 },

@@ -38,8 +38,7 @@ export function compareRecords(a: Uint32Array, i: number, b: Uint32Array, j: num
 }
 
 /**
- * Copies `count` packed s,p,o,g quads into a new array whose record column j holds quad
- * position `columns[j]` (0 = s, 1 = p, 2 = o, 3 = g).
+ * Copies `count` packed s,p,o,g quads into a new array in which record column j is quad position `columns[j]` (0 = s, 1 = p, 2 = o, 3 = g).
  */
 export function permuteQuads(
   quads: Uint32Array,
@@ -102,7 +101,7 @@ export function radixSortRecords(records: Uint32Array, leadingColumns = RECORD_W
   return source;
 }
 
-/** One stable counting-sort pass on the 16-bit digit at `shift` of `column`. */
+/** Runs one stable counting-sort pass on the 16-bit digit at `shift` of `column`. */
 function scatterByDigit(
   source: Uint32Array,
   target: Uint32Array,

@@ -117,7 +117,17 @@ describe('seven-tick CLI', () => {
     assert.match(list.stdout, /^carol\treader$/m);
     assert.ok(!list.stdout.includes('argon2'));
 
-    const token = runCli(['token', 'create', 'carol', '--scopes', 'read', '--name', 'ci', '--data-dir', dataDir]);
+    const token = runCli([
+      'token',
+      'create',
+      'carol',
+      '--scopes',
+      'read',
+      '--name',
+      'ci',
+      '--data-dir',
+      dataDir,
+    ]);
     assert.equal(token.status, 0, token.stderr);
     assert.match(token.stdout.trim(), /^7t_[A-Za-z0-9_-]{40,}$/);
     const tokens = runCli(['token', 'list', '--data-dir', dataDir]);

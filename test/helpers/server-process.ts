@@ -29,7 +29,10 @@ export interface CliResult {
 }
 
 /** Runs one CLI command to completion (bounded by a 5-minute timeout). */
-export function runCli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+export function runCli(
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: REPO_ROOT,
     input: options.input ?? '',
@@ -71,7 +74,17 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
   const dataDir = options.dataDir ?? tempDataDir();
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', ...(options.args ?? [])],
+    [
+      CLI,
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      ...(options.args ?? []),
+    ],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, SEVEN_TICK_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env },
@@ -83,7 +96,10 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not listen:\n${output.join('')}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not listen:\n${output.join('')}`)),
+      30_000,
+    );
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code} before listening:\n${output.join('')}`));

@@ -37,7 +37,13 @@ const ROUTES: Route[] = [
     contentType: 'application/sparql-query',
   },
   { name: 'list datasets', method: 'GET', path: '/admin/datasets' },
-  { name: 'create dataset', method: 'PUT', path: '/admin/datasets/extra', body: '{}', contentType: 'application/json' },
+  {
+    name: 'create dataset',
+    method: 'PUT',
+    path: '/admin/datasets/extra',
+    body: '{}',
+    contentType: 'application/json',
+  },
   { name: 'unknown route', method: 'GET', path: '/no/such/route' },
 ];
 
@@ -45,13 +51,62 @@ type Caller = 'anonymous' | 'wrong password' | 'reader' | 'writer' | 'admin' | '
 
 // Expected status per route, per caller.
 const EXPECTED: Record<string, Record<Caller, number>> = {
-  health: { anonymous: 200, 'wrong password': 200, reader: 200, writer: 200, admin: 200, 'reader token': 200 },
-  ready: { anonymous: 200, 'wrong password': 200, reader: 200, writer: 200, admin: 200, 'reader token': 200 },
-  'query GET': { anonymous: 401, 'wrong password': 401, reader: 200, writer: 200, admin: 200, 'reader token': 200 },
-  'query POST': { anonymous: 401, 'wrong password': 401, reader: 200, writer: 200, admin: 200, 'reader token': 200 },
-  'list datasets': { anonymous: 401, 'wrong password': 401, reader: 403, writer: 403, admin: 200, 'reader token': 403 },
-  'create dataset': { anonymous: 401, 'wrong password': 401, reader: 403, writer: 403, admin: 201, 'reader token': 403 },
-  'unknown route': { anonymous: 401, 'wrong password': 401, reader: 404, writer: 404, admin: 404, 'reader token': 404 },
+  health: {
+    anonymous: 200,
+    'wrong password': 200,
+    reader: 200,
+    writer: 200,
+    admin: 200,
+    'reader token': 200,
+  },
+  ready: {
+    anonymous: 200,
+    'wrong password': 200,
+    reader: 200,
+    writer: 200,
+    admin: 200,
+    'reader token': 200,
+  },
+  'query GET': {
+    anonymous: 401,
+    'wrong password': 401,
+    reader: 200,
+    writer: 200,
+    admin: 200,
+    'reader token': 200,
+  },
+  'query POST': {
+    anonymous: 401,
+    'wrong password': 401,
+    reader: 200,
+    writer: 200,
+    admin: 200,
+    'reader token': 200,
+  },
+  'list datasets': {
+    anonymous: 401,
+    'wrong password': 401,
+    reader: 403,
+    writer: 403,
+    admin: 200,
+    'reader token': 403,
+  },
+  'create dataset': {
+    anonymous: 401,
+    'wrong password': 401,
+    reader: 403,
+    writer: 403,
+    admin: 201,
+    'reader token': 403,
+  },
+  'unknown route': {
+    anonymous: 401,
+    'wrong password': 401,
+    reader: 404,
+    writer: 404,
+    admin: 404,
+    'reader token': 404,
+  },
 };
 
 describe('access control table', () => {
@@ -130,7 +185,10 @@ describe('access control table', () => {
     assert.ok(Date.parse(expiresAt) > Date.now());
     const bearer = `Bearer ${token}`;
     assert.equal((await server.request(`/sparql?query=${ASK}`, { auth: bearer })).status, 200);
-    assert.equal((await server.request('/auth/logout', { method: 'POST', auth: bearer })).status, 204);
+    assert.equal(
+      (await server.request('/auth/logout', { method: 'POST', auth: bearer })).status,
+      204,
+    );
     assert.equal((await server.request(`/sparql?query=${ASK}`, { auth: bearer })).status, 401);
   });
 

@@ -59,7 +59,10 @@ describe('SPARQL protocol', () => {
     const response = await server.request(`/sparql?query=${encodeURIComponent(SELECT)}`);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /application\/sparql-results\+json/);
-    const json = (await response.json()) as { head: { vars: string[] }; results: { bindings: unknown[] } };
+    const json = (await response.json()) as {
+      head: { vars: string[] };
+      results: { bindings: unknown[] };
+    };
     assert.deepEqual(json.head.vars, ['person', 'name']);
     assert.equal(json.results.bindings.length, 3);
   });
@@ -148,7 +151,9 @@ describe('SPARQL protocol', () => {
   }
 
   it('rejects a malformed query with 400 and its position', async () => {
-    const response = await server.request(`/sparql?query=${encodeURIComponent('SELECT * WHERE {\n ?s ?p }')}`);
+    const response = await server.request(
+      `/sparql?query=${encodeURIComponent('SELECT * WHERE {\n ?s ?p }')}`,
+    );
     assert.equal(response.status, 400);
     const body = (await response.json()) as { error: string; detail: string; line?: number };
     assert.equal(body.error, 'SPARQL syntax error');
@@ -190,7 +195,9 @@ describe('SPARQL protocol', () => {
   });
 
   it('answers 404 for an unknown dataset', async () => {
-    const response = await server.request(`/datasets/nope/sparql?query=${encodeURIComponent('ASK {}')}`);
+    const response = await server.request(
+      `/datasets/nope/sparql?query=${encodeURIComponent('ASK {}')}`,
+    );
     assert.equal(response.status, 404);
     assert.match(((await response.json()) as { detail: string }).detail, /nope/);
   });
@@ -207,7 +214,10 @@ describe('SPARQL protocol', () => {
     const response = await server.request(`/sparql?query=${encodeURIComponent(query)}`);
     assert.ok([200, 501].includes(response.status));
     if (response.status === 501) {
-      assert.match(((await response.json()) as { detail: string }).detail, /GROUP BY|not supported/);
+      assert.match(
+        ((await response.json()) as { detail: string }).detail,
+        /GROUP BY|not supported/,
+      );
     }
   });
 

@@ -23,9 +23,17 @@ describe('query limits', () => {
 
   before(async () => {
     dataDir = tempDataDir();
-    const load = runCli(['load', '--data-dir', dataDir, path.join(SHARED, 'data/lubm/lubm1.nt.gz')]);
+    const load = runCli([
+      'load',
+      '--data-dir',
+      dataDir,
+      path.join(SHARED, 'data/lubm/lubm1.nt.gz'),
+    ]);
     assert.equal(load.status, 0, load.stderr);
-    server = await startServerProcess({ dataDir, args: ['--query-timeout', String(TIMEOUT_MS), '--max-result-rows', '500'] });
+    server = await startServerProcess({
+      dataDir,
+      args: ['--query-timeout', String(TIMEOUT_MS), '--max-result-rows', '500'],
+    });
   });
 
   after(async () => {
@@ -56,13 +64,18 @@ describe('query limits', () => {
     assert.equal(body.error, 'Query timed out');
     assert.match(body.detail, /1500 ms/);
     assert.ok(healthStatuses.length > 0, 'the query ended before /health was probed');
-    assert.ok(healthStatuses.every((status) => status === 200), String(healthStatuses));
+    assert.ok(
+      healthStatuses.every((status) => status === 200),
+      String(healthStatuses),
+    );
     // "About the timeout": generous bound so a loaded CI machine does not flake.
     assert.ok(elapsed < TIMEOUT_MS + 20_000, `answered after ${elapsed} ms`);
   });
 
   it('rejects a result over the row cap with 400 naming the setting', async () => {
-    const response = await server.request(`/sparql?query=${encodeURIComponent('SELECT * WHERE { ?s ?p ?o }')}`);
+    const response = await server.request(
+      `/sparql?query=${encodeURIComponent('SELECT * WHERE { ?s ?p ?o }')}`,
+    );
     assert.equal(response.status, 400);
     const body = (await response.json()) as { error: string; detail: string };
     assert.equal(body.error, 'Limit exceeded');
@@ -79,7 +92,9 @@ describe('query limits', () => {
   });
 
   it('still serves queries after a timeout', async () => {
-    const response = await server.request(`/sparql?query=${encodeURIComponent('ASK { ?s ?p ?o }')}`);
+    const response = await server.request(
+      `/sparql?query=${encodeURIComponent('ASK { ?s ?p ?o }')}`,
+    );
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { head: {}, boolean: true });
   });

@@ -120,3 +120,24 @@ describe('REGEX on a linear-time engine', () => {
     assert.deepEqual(matching, ['s=http://example.org/s']);
   });
 });
+
+describe('REGEX pattern memory', () => {
+  it('keeps working after many distinct patterns', async () => {
+    const data = storeDatasetFromTrig('<http://example.org/s> <http://example.org/p> "abc" .');
+    // Each query uses new patterns; without freeing them, re2-wasm's fixed heap runs out.
+    for (let batch = 0; batch < 30; batch++) {
+      const alternatives = Array.from(
+        { length: 100 },
+        (_, i) => `REGEX(?o, "[a-z]{1,50}x${batch}_${i}")`,
+      );
+      const rows = await selectRows(
+        data,
+        `SELECT ?s { ?s :p ?o FILTER(${alternatives.join(' || ')}) }`,
+      );
+      assert.deepEqual(rows, []);
+    }
+    assert.deepEqual(await selectRows(data, 'SELECT ?s { ?s :p ?o FILTER(REGEX(?o, "^ab")) }'), [
+      's=http://example.org/s',
+    ]);
+  });
+});

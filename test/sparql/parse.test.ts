@@ -53,12 +53,18 @@ describe('unsupported features', () => {
     ['SELECT * { ?s :p* ?o }', 'property path *'],
     ['SELECT * { ?s :p/:q ?o }', 'property path /'],
     ['SELECT * { ?s ^:p ?o }', 'property path ^'],
-    ['SELECT * { ?s ?p ?o BIND(1 AS ?x) }', 'BIND'],
-    ['SELECT * { VALUES ?x { 1 } }', 'VALUES'],
-    ['SELECT * { ?s ?p ?o } VALUES ?s { :a }', 'VALUES'],
-    ['SELECT * { ?s ?p ?o MINUS { ?s :q ?o } }', 'MINUS'],
-    ['SELECT * { ?s ?p ?o FILTER EXISTS { ?s :q ?o } }', 'EXISTS'],
-    ['SELECT * { ?s ?p ?o FILTER NOT EXISTS { ?s :q ?o } }', 'NOT EXISTS'],
+    ['SELECT * { ?s ?p ?o FILTER EXISTS { ?s :q ?x BIND(1 AS ?y) } }', 'BIND inside EXISTS'],
+    ['SELECT * { ?s ?p ?o FILTER EXISTS { VALUES ?x { 1 } } }', 'VALUES inside EXISTS'],
+    [
+      'SELECT * { ?s ?p ?o FILTER NOT EXISTS { ?s ?p ?o MINUS { ?s :q ?o } } }',
+      'MINUS inside EXISTS',
+    ],
+    ['SELECT * { ?s :p +5 }', 'numeric literal with a leading + in a triple pattern'],
+    ['SELECT * { ?s :p (1 +5) }', 'numeric literal with a leading + in a triple pattern'],
+    [
+      'SELECT * { ?s ?p ?o FILTER EXISTS { ?s :p (+5) } }',
+      'numeric literal with a leading + in a triple pattern',
+    ],
     ['SELECT * { SERVICE <http://remote/sparql> { ?s ?p ?o } }', 'SERVICE'],
     ['SELECT * { ?s ?p ?o FILTER(STRUUID() != "") }', 'function STRUUID'],
     ['SELECT * { ?s ?p ?o FILTER(<http://example.org/f>(?o)) }', 'function <http://example.org/f>'],
@@ -74,4 +80,32 @@ describe('unsupported features', () => {
       );
     });
   }
+});
+
+describe('signed numeric literals', () => {
+  it('accepts + in expressions', () => {
+    assert.equal(
+      parseQuery('SELECT * { ?s ?p ?o FILTER(?o = +5 && ?o+1 > 2) }').queryType,
+      'SELECT',
+    );
+  });
+
+  it('accepts + in expressions next to a collection', () => {
+    const parsed = parseQuery('SELECT * { ?s <http://p> ("a") FILTER(?s != +5) }');
+    assert.equal(parsed.queryType, 'SELECT');
+  });
+});
+
+describe('blank node scope', () => {
+  it('rejects a label shared by two BGPs', () => {
+    assert.throws(
+      () => parseQuery('SELECT * { _:a <http://p> ?x OPTIONAL { _:a <http://q> ?y } }'),
+      (error: unknown) => error instanceof SparqlSyntaxError && /_:a/.test(error.message),
+    );
+  });
+
+  it('accepts a label shared across a FILTER in one group', () => {
+    const parsed = parseQuery('SELECT * { _:a <http://p> ?x FILTER(true) _:a <http://q> ?y }');
+    assert.deepEqual(parsed.variables, ['x', 'y']);
+  });
 });

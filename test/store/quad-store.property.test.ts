@@ -6,7 +6,7 @@ import { ANY, type QuadCursor } from '../../src/store/types.js';
 
 type Quad = [number, number, number, number];
 
-/** The reference: a Set of "s p o g" strings, scanned in full for every query. */
+/** The reference model: a Map from "s p o g" strings to quads, scanned in full for every query. */
 class ModelStore {
   readonly quads = new Map<string, Quad>();
 
@@ -45,7 +45,7 @@ type Operation =
 
 function drain(cursor: QuadCursor): string[] {
   const out: string[] = [];
-  // Bounded: no store in these tests holds more than the id space allows.
+  // Bounded: no store in these tests contains more quads than the id space allows.
   for (let i = 0; i < 100_000 && cursor.next(); i++) {
     out.push(`${cursor.s} ${cursor.p} ${cursor.o} ${cursor.g}`);
   }
@@ -89,7 +89,7 @@ function operations(id: fc.Arbitrary<number>, maxBatch: number): fc.Arbitrary<Op
   return fc.array(operation, { maxLength: 120, size: 'max' });
 }
 
-/** Every one of the 16 bound/unbound combinations of `q`'s positions. */
+/** Returns the 16 bound/unbound patterns of `q`'s positions. */
 function allPatterns(q: Quad): Quad[] {
   const out: Quad[] = [];
   for (let mask = 0; mask < 16; mask++) {

@@ -115,6 +115,16 @@ describe('QuadStore', () => {
     assert.equal(store.size, 0);
   });
 
+  it('alternates cursors and single adds', () => {
+    const store = new QuadStore();
+    for (let i = 0; i < 200; i++) {
+      const cursor = store.match(ANY, ANY, ANY, ANY);
+      store.add(i, 1, 1, 0);
+      assert.equal(drain(cursor).length, i, `snapshot before add ${i}`);
+    }
+    assert.equal(store.size, 200);
+  });
+
   it('rejects invalid ids', () => {
     const store = new QuadStore();
     assert.throws(() => store.add(ANY, 1, 1, 0), RangeError);
@@ -122,6 +132,27 @@ describe('QuadStore', () => {
     assert.throws(() => store.add(2 ** 32, 1, 1, 0), RangeError);
     assert.throws(() => store.count(-2, ANY, ANY, ANY), RangeError);
     assert.throws(() => store.addMany(new Uint32Array(5)), RangeError);
+  });
+
+  it('rejects invalid options', () => {
+    assert.throws(() => new QuadStore({ maxDeltaQuads: 0 }), RangeError);
+    assert.throws(() => new QuadStore({ minDeltaQuads: 1.5 }), RangeError);
+    assert.throws(() => new QuadStore({ compactionRatio: 2 }), RangeError);
+  });
+
+  it('matches nothing for query-local ids', () => {
+    const store = new QuadStore();
+    store.add(1, 2, 3, 0);
+    assert.equal(store.count(0x8000_0000, ANY, ANY, ANY), 0);
+    assert.equal(store.has(1, 2, 0xffff_ffff, 0), false);
+    assert.equal(store.match(ANY, ANY, 0x8000_0001, ANY).next(), false);
+  });
+
+  it('lists no graphs for default-graph data', () => {
+    const store = new QuadStore();
+    assert.deepEqual([...store.graphs()], []);
+    store.add(1, 2, 3, 0);
+    assert.deepEqual([...store.graphs()], []);
   });
 
   it('loads a large batch with duplicates', () => {

@@ -49,14 +49,16 @@ function attribute(attributes: string, name: string): string | undefined {
 export function parseSrx(xml: string): ExpectedResult {
   const booleanMatch = /<boolean>\s*(true|false)\s*<\/boolean>/.exec(xml);
   if (booleanMatch !== null) return { type: 'boolean', value: booleanMatch[1] === 'true' };
-  const variables = [...xml.matchAll(/<variable\s+name\s*=\s*"([^"]*)"/g)].map((m) => m[1]!);
+  const variables = [...xml.matchAll(/<variable\s+name\s*=\s*(?:"([^"]*)"|'([^']*)')/g)].map(
+    (m) => m[1] ?? m[2]!,
+  );
   const rows: Row[] = [];
   for (const result of xml.matchAll(/<result>([\s\S]*?)<\/result>|<result\s*\/>/g)) {
     const row: Row = new Map();
     for (const binding of (result[1] ?? '').matchAll(
-      /<binding\s+name\s*=\s*"([^"]*)"\s*>([\s\S]*?)<\/binding>/g,
+      /<binding\s+name\s*=\s*(?:"([^"]*)"|'([^']*)')\s*>([\s\S]*?)<\/binding>/g,
     )) {
-      row.set(binding[1]!, parseSrxTerm(binding[2]!.trim()));
+      row.set(binding[1] ?? binding[2]!, parseSrxTerm(binding[3]!.trim()));
     }
     rows.push(row);
   }

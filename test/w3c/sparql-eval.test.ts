@@ -1,5 +1,5 @@
 /**
- * Runs the W3C SPARQL 1.0 query evaluation tests whose features the evaluator supports.
+ * Runs the W3C SPARQL 1.0 and 1.1 query evaluation tests of the directories in scope.
  * A test that raises UnsupportedFeatureError counts as skipped with the feature as reason;
  * every other difference from the expected result is a failure.
  */
@@ -28,16 +28,17 @@ import {
 } from './result-sets.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const suiteRoot = path.resolve(repoRoot, '../shared/suites/rdf-tests/sparql/sparql10');
-const SUITE_BASE = 'https://w3c.github.io/rdf-tests/sparql/sparql10/';
+const sparqlRoot = path.resolve(repoRoot, '../shared/suites/rdf-tests/sparql');
+/** Test IRIs use this base; the files live under sparqlRoot with the same relative paths. */
+const SPARQL_BASE = 'https://w3c.github.io/rdf-tests/sparql/';
 
 const MF = 'http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#';
 const QT = 'http://www.w3.org/2001/sw/DataAccess/tests/test-query#';
 const DAWGT = 'http://www.w3.org/2001/sw/DataAccess/tests/test-dawg#';
 const RDF_NS = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#';
 
-/** Directories whose features are in scope (FROM / FROM NAMED, hence `dataset`, is not). */
-const DIRECTORIES = [
+/** SPARQL 1.0 directories whose features are in scope (FROM / FROM NAMED, so `dataset`, is not). */
+const SPARQL10_DIRECTORIES = [
   'basic',
   'triple-match',
   'optional',
@@ -61,10 +62,34 @@ const DIRECTORIES = [
   'type-promotion',
 ];
 
+/**
+ * SPARQL 1.1 directories: the ones for BIND, VALUES, MINUS and EXISTS, plus directories of
+ * unsupported features, whose tests must all end in UnsupportedFeatureError (counted skipped).
+ */
+const SPARQL11_DIRECTORIES = [
+  'bind',
+  'bindings',
+  'exists',
+  'negation',
+  'construct',
+  'cast',
+  'project-expression',
+  'functions',
+  'aggregates',
+  'grouping',
+  'subquery',
+  'property-path',
+];
+
+const SUITES = [
+  { label: 'SPARQL 1.0 eval (subset)', folder: 'sparql10', directories: SPARQL10_DIRECTORIES },
+  { label: 'SPARQL 1.1 eval (subset)', folder: 'sparql11', directories: SPARQL11_DIRECTORIES },
+];
+
 /** Tests skipped for a reason other than an unsupported feature, by test IRI suffix. */
 const SKIPS: { id: string; reason: string }[] = [
   {
-    id: 'construct/construct-3',
+    id: 'sparql10/construct/construct-3',
     reason:
       'sparqljs 3.7 throws a TypeError on a CONSTRUCT template made of one blank node property list',
   },
@@ -80,12 +105,12 @@ interface EvaluationTest {
 }
 
 function fileOf(iri: string): string {
-  if (!iri.startsWith(SUITE_BASE)) throw new Error(`Test file outside the suite: ${iri}`);
-  return path.join(suiteRoot, iri.slice(SUITE_BASE.length));
+  if (!iri.startsWith(SPARQL_BASE)) throw new Error(`Test file outside the suite: ${iri}`);
+  return path.join(sparqlRoot, iri.slice(SPARQL_BASE.length));
 }
 
-function readManifest(directory: string): EvaluationTest[] {
-  const base = `${SUITE_BASE}${directory}/manifest.ttl`;
+function readManifest(folder: string, directory: string): EvaluationTest[] {
+  const base = `${SPARQL_BASE}${folder}/${directory}/manifest.ttl`;
   const quads = new Parser({ baseIRI: base }).parse(readFileSync(fileOf(base), 'utf8'));
   const objects = (subject: RDF.Term, predicate: string): RDF.Term[] =>
     quads
@@ -106,7 +131,7 @@ function readManifest(directory: string): EvaluationTest[] {
     if (approval === `${DAWGT}Withdrawn`) continue;
     const action = objects(entry, `${MF}action`)[0]!;
     tests.push({
-      id: `${directory}/${entry.value.slice(entry.value.lastIndexOf('#') + 1)}`,
+      id: `${folder}/${directory}/${entry.value.slice(entry.value.lastIndexOf('#') + 1)}`,
       name: objects(entry, `${MF}name`)[0]?.value ?? entry.value,
       query: objects(action, `${QT}query`)[0]!.value,
       data: objects(action, `${QT}data`).map((term) => term.value),
@@ -156,30 +181,38 @@ function skipReason(test: EvaluationTest): string | undefined {
   return undefined;
 }
 
-const counts = { passed: 0, failed: 0, skipped: 0 };
-const skipped: { id: string; reason: string }[] = [];
+interface SuiteCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+  skips: { id: string; reason: string }[];
+}
 
-async function runTest(test: EvaluationTest): Promise<string | undefined> {
+/** Runs one test and asserts that its result equals the expected one. */
+async function runTest(test: EvaluationTest): Promise<void> {
   const queryText = readFileSync(fileOf(test.query), 'utf8');
   const expected = readExpected(test.result!);
   const result = await executeQuery(loadDataset(test), queryText, {
     baseIri: test.query,
     timeoutMs: 20_000,
   });
+
   if (result.type === 'boolean') {
     assert.equal(expected.type, 'boolean');
     assert.equal(result.value, (expected as { value: boolean }).value);
-    return undefined;
+    return;
   }
+
   if (result.type === 'quads') {
     const actual: RDF.Quad[] = [];
     for await (const quad of result.quads) actual.push(quad);
     assert.equal(expected.type, 'graph');
     assert.ok(graphsMatch(actual, (expected as { quads: RDF.Quad[] }).quads), 'graphs differ');
-    return undefined;
+    return;
   }
+
   assert.equal(expected.type, 'bindings');
-  if (expected.type !== 'bindings') return undefined;
+  if (expected.type !== 'bindings') return;
   const rows: Row[] = [];
   for await (const values of result.rows) {
     const row: Row = new Map();
@@ -189,6 +222,7 @@ async function runTest(test: EvaluationTest): Promise<string | undefined> {
     });
     rows.push(row);
   }
+
   const ordered = expected.ordered && /ORDER\s+BY/i.test(queryText);
   const variables = [...new Set([...result.variables, ...expected.variables])];
   // REDUCED may drop any number of duplicates, so only the distinct solutions must agree.
@@ -199,7 +233,6 @@ async function runTest(test: EvaluationTest): Promise<string | undefined> {
     rowsMatch(actualRows, expectedRows, variables, ordered),
     `results differ:\nactual   ${formatRows(rows)}\nexpected ${formatRows(expected.rows)}`,
   );
-  return undefined;
 }
 
 function formatRows(rows: Row[]): string {
@@ -208,38 +241,41 @@ function formatRows(rows: Row[]): string {
     .join('\n         ');
 }
 
-describe('W3C SPARQL 1.0 query evaluation', () => {
-  for (const directory of DIRECTORIES) {
-    for (const test of readManifest(directory)) {
-      it(test.id, async (t) => {
-        const reason = skipReason(test);
-        if (reason !== undefined) {
-          counts.skipped++;
-          skipped.push({ id: test.id, reason });
-          t.skip(reason);
-          return;
-        }
-        try {
-          await runTest(test);
-          counts.passed++;
-        } catch (error) {
-          if (error instanceof UnsupportedFeatureError) {
+for (const suite of SUITES) {
+  describe(`W3C ${suite.label}`, () => {
+    const counts: SuiteCounts = { passed: 0, failed: 0, skipped: 0, skips: [] };
+    for (const directory of suite.directories) {
+      for (const test of readManifest(suite.folder, directory)) {
+        it(test.id, async (t) => {
+          const reason = skipReason(test);
+          if (reason !== undefined) {
             counts.skipped++;
-            skipped.push({ id: test.id, reason: error.feature });
-            t.skip(error.feature);
+            counts.skips.push({ id: test.id, reason });
+            t.skip(reason);
             return;
           }
-          counts.failed++;
-          throw error;
-        }
-      });
+          try {
+            await runTest(test);
+            counts.passed++;
+          } catch (error) {
+            if (error instanceof UnsupportedFeatureError) {
+              counts.skipped++;
+              counts.skips.push({ id: test.id, reason: error.feature });
+              t.skip(error.feature);
+              return;
+            }
+            counts.failed++;
+            throw error;
+          }
+        });
+      }
     }
-  }
 
-  after(() => {
-    console.log(
-      `SPARQL 1.0 eval (subset): ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
-    );
-    for (const skip of skipped) console.log(`  skipped ${skip.id}: ${skip.reason}`);
+    after(() => {
+      console.log(
+        `${suite.label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+      );
+      for (const skip of counts.skips) console.log(`  skipped ${skip.id}: ${skip.reason}`);
+    });
   });
-});
+}

@@ -32,7 +32,8 @@ type Parameters = Record<string, string | string[] | undefined>;
 const BOOLEAN_OFFERED = [RESULTS_MEDIA_TYPES.json, RESULTS_MEDIA_TYPES.xml] as const;
 
 export function registerSparqlRoutes(app: FastifyInstance, context: ServerContext): void {
-  const handler = (datasetOf: (request: FastifyRequest) => string) =>
+  const handler =
+    (datasetOf: (request: FastifyRequest) => string) =>
     async (request: FastifyRequest, reply: FastifyReply) =>
       answerQuery(context, request, reply, datasetOf(request));
 
@@ -76,7 +77,11 @@ async function answerQuery(
     signal: controller.signal,
   });
   request.log.info(
-    { dataset: datasetName, kind: result.type, durationMs: Math.round(performance.now() - started) },
+    {
+      dataset: datasetName,
+      kind: result.type,
+      durationMs: Math.round(performance.now() - started),
+    },
     'query evaluated',
   );
   return sendResult(request, reply, result, parameters);
@@ -89,7 +94,8 @@ function extractQuery(request: FastifyRequest): string {
   if (request.method === 'POST') {
     const type = request.headers['content-type']?.split(';', 1)[0].trim().toLowerCase();
     if (type === 'application/sparql-query') fromBody = request.body as string;
-    else if (type === 'application/x-www-form-urlencoded') fromBody = (request.body as Parameters).query;
+    else if (type === 'application/x-www-form-urlencoded')
+      fromBody = (request.body as Parameters).query;
     else {
       throw new InvalidArgumentError(
         `POST a query as application/sparql-query or application/x-www-form-urlencoded, ` +
@@ -115,8 +121,9 @@ function extractQuery(request: FastifyRequest): string {
 function isForm(request: FastifyRequest): boolean {
   return (
     request.method === 'POST' &&
-    request.headers['content-type']?.toLowerCase().startsWith('application/x-www-form-urlencoded') ===
-      true
+    request.headers['content-type']
+      ?.toLowerCase()
+      .startsWith('application/x-www-form-urlencoded') === true
   );
 }
 
@@ -146,7 +153,11 @@ async function sendResult(
   parameters: Parameters,
 ): Promise<FastifyReply> {
   const offered =
-    result.type === 'bindings' ? RESULTS_OFFERED : result.type === 'boolean' ? BOOLEAN_OFFERED : GRAPH_OFFERED;
+    result.type === 'bindings'
+      ? RESULTS_OFFERED
+      : result.type === 'boolean'
+        ? BOOLEAN_OFFERED
+        : GRAPH_OFFERED;
   const mediaType = chooseMediaType(request, parameters, offered);
   if (mediaType === undefined) {
     const { status, body } = notAcceptable(offered);

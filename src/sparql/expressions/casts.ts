@@ -6,6 +6,7 @@ import { ExpressionError } from '../../errors.js';
 import { XSD, XSD_STRING } from '../../rdf/terms.js';
 import {
   formatNumeric,
+  formatNumericAsString,
   integerNumeric,
   parseNumeric,
   toDecimal,
@@ -69,7 +70,7 @@ export function castValue(v: Value, datatype: string): Value {
 /** Returns the canonical lexical form of valid numerics and booleans, else the lexical form. */
 function canonicalLexical(v: Value): string {
   const n = numericOf(v);
-  if (n !== null) return formatNumeric(n);
+  if (n !== null) return formatNumericAsString(n);
   const b = booleanOf(v);
   if (b !== null) return String(b);
   return v.value;

@@ -39,7 +39,7 @@ import {
   type Value,
 } from './values.js';
 
-/** What expression evaluation needs from the running query. */
+/** The query state that expression evaluation reads. */
 export interface ExpressionEnvironment {
   /** Returns the Value of a bound term id. */
   valueOf(id: TermId): Value;

@@ -14,8 +14,8 @@ export const XSD_DOUBLE = `${XSD}double`;
 export type NumericRank = 0 | 1 | 2 | 3;
 
 /**
- * A number. For ranks 0 and 1 the value is `unscaled / 10^scale` exactly and `float` is unused;
- * for ranks 2 and 3 `float` holds it.
+ * A number. For ranks 0 and 1 the value is exactly `unscaled / 10^scale` and `float` is
+ * unused. For ranks 2 and 3 the value is `float`.
  */
 export interface NumericValue {
   readonly rank: NumericRank;
@@ -45,7 +45,7 @@ const INTEGER_LEXICAL = /^[+-]?\d+$/;
 const DECIMAL_LEXICAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 const FLOAT_LEXICAL = /^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN)$/;
 
-/** True when the datatype IRI is one of the XSD numeric types SPARQL knows. */
+/** True when the datatype IRI is xsd:decimal, xsd:float, xsd:double or an integer type. */
 export function isNumericDatatype(datatype: string): boolean {
   if (!datatype.startsWith(XSD)) return false;
   const local = datatype.slice(XSD.length);
@@ -69,7 +69,8 @@ export function parseNumeric(lexical: string, datatype: string): NumericValue | 
   if (local === 'decimal') return DECIMAL_LEXICAL.test(text) ? parseDecimal(text) : null;
   if (local === 'float' || local === 'double') {
     if (!FLOAT_LEXICAL.test(text)) return null;
-    const n = text.endsWith('INF') ? (text.startsWith('-') ? -Infinity : Infinity) : Number(text);
+    let n = Number(text);
+    if (text.endsWith('INF')) n = text.startsWith('-') ? -Infinity : Infinity;
     return local === 'float' ? floating(2, Math.fround(n)) : floating(3, n);
   }
   return null;
@@ -110,6 +111,13 @@ export function doubleNumeric(n: number): NumericValue {
   return floating(3, n);
 }
 
+/** Returns -1, 0 or 1 as `a` is below, equal to or above `b`. */
+export function compareNumbers(a: number, b: number): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
+}
+
 /** Returns the number as a JS double (lossy for big integers and long decimals). */
 export function toDouble(v: NumericValue): number {
   if (v.rank >= 2) return v.float;
@@ -126,12 +134,14 @@ export function compareNumeric(a: NumericValue, b: NumericValue): number {
     const x = toDouble(a);
     const y = toDouble(b);
     if (Number.isNaN(x) || Number.isNaN(y)) return NaN;
-    return x < y ? -1 : x > y ? 1 : 0;
+    return compareNumbers(x, y);
   }
   const scale = Math.max(a.scale, b.scale);
   const x = rescale(a, scale);
   const y = rescale(b, scale);
-  return x < y ? -1 : x > y ? 1 : 0;
+  if (x < y) return -1;
+  if (x > y) return 1;
+  return 0;
 }
 
 /** Digits kept after the point when a decimal division does not terminate. */
@@ -145,8 +155,7 @@ export function arithmetic(op: ArithmeticOperator, a: NumericValue, b: NumericVa
   if (rank >= 2) {
     const x = toDouble(a);
     const y = toDouble(b);
-    const r = op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : x / y;
-    return floating(rank as 2 | 3, r);
+    return floating(rank as 2 | 3, applyFloating(op, x, y));
   }
   if (op === '/') {
     if (b.unscaled === 0n) throw new ExpressionError('Division by zero');
@@ -160,6 +169,19 @@ export function arithmetic(op: ArithmeticOperator, a: NumericValue, b: NumericVa
   const x = rescale(a, scale);
   const y = rescale(b, scale);
   return normalise(rank as 0 | 1, op === '+' ? x + y : x - y, scale);
+}
+
+function applyFloating(op: ArithmeticOperator, x: number, y: number): number {
+  switch (op) {
+    case '+':
+      return x + y;
+    case '-':
+      return x - y;
+    case '*':
+      return x * y;
+    case '/':
+      return x / y;
+  }
 }
 
 export function negate(v: NumericValue): NumericValue {
@@ -208,7 +230,8 @@ export function datatypeOfRank(rank: NumericRank): string {
 
 /** Formats a number in the canonical lexical form of its type. */
 export function formatNumeric(v: NumericValue): string {
-  if (v.rank >= 2) return formatDouble(v.float);
+  if (v.rank === 2) return formatDouble(v.float, shortestFloatDigits(v.float));
+  if (v.rank === 3) return formatDouble(v.float);
   const negative = v.unscaled < 0n;
   const digits = (negative ? -v.unscaled : v.unscaled).toString();
   if (v.rank === 0) return (negative ? '-' : '') + digits;
@@ -220,13 +243,46 @@ export function formatNumeric(v: NumericValue): string {
   return `${negative ? '-' : ''}${whole}.${fraction}`;
 }
 
-/** Formats a double as XML Schema's canonical form: mantissa with one leading digit, E, exponent. */
-export function formatDouble(n: number): string {
+/**
+ * Formats a number as XPath 3.1 casts it to xs:string: float and double values from 1e-6 to
+ * below 1e6 (and zero) in plain decimal notation, other ones in canonical E notation.
+ */
+export function formatNumericAsString(v: NumericValue): string {
+  if (v.rank < 2) return formatNumeric(v);
+  const n = v.float;
+  const magnitude = Math.abs(n);
+  if (!Number.isFinite(n) || (magnitude !== 0 && (magnitude < 1e-6 || magnitude >= 1e6))) {
+    return formatNumeric(v);
+  }
+  if (magnitude === 0) return Object.is(n, -0) ? '-0' : '0';
+  const digits = v.rank === 2 ? shortestFloatDigits(n) : undefined;
+  return String(digits === undefined ? n : Number(n.toPrecision(digits)));
+}
+
+/** Returns the fewest significant digits that read back as the same 32-bit float. */
+function shortestFloatDigits(n: number): number | undefined {
+  if (!Number.isFinite(n) || n === 0) return undefined;
+  for (let digits = 1; digits < 9; digits++) {
+    if (Math.fround(Number(n.toPrecision(digits))) === n) return digits;
+  }
+  return 9;
+}
+
+/**
+ * Formats a double (or float) as XML Schema's canonical form: a mantissa with one leading
+ * digit, E, and the exponent. `digits` limits the significant digits; by default JavaScript's
+ * shortest round-trip form for doubles is used.
+ */
+export function formatDouble(n: number, digits?: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (n === Infinity) return 'INF';
   if (n === -Infinity) return '-INF';
   if (n === 0) return Object.is(n, -0) ? '-0.0E0' : '0.0E0';
-  const [mantissa = '', exponent = ''] = n.toExponential().split('e');
+  const exponential = digits === undefined ? n.toExponential() : n.toExponential(digits - 1);
+  const [rawMantissa = '', exponent = ''] = exponential.split('e');
+  const mantissa = rawMantissa.includes('.')
+    ? rawMantissa.replace(/0+$/, '').replace(/\.$/, '')
+    : rawMantissa;
   const withPoint = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
   return `${withPoint}E${exponent.replace('+', '')}`;
 }

@@ -16,8 +16,9 @@ import {
 } from './values.js';
 
 /**
- * The `=` operator: value equality for numerics, strings, booleans and dateTimes, else
- * RDFterm-equal, which is a type error for two different literals it cannot compare.
+ * Evaluates `=`: value equality for numerics, strings, booleans, dates and dateTimes, false
+ * for valid literals of two different such types, and otherwise RDFterm-equal, which throws
+ * ExpressionError for two different literals.
  */
 export function valuesEqual(a: Value, b: Value): boolean {
   if (a.kind !== 'Literal' || b.kind !== 'Literal') return a.key === b.key;
@@ -26,8 +27,8 @@ export function valuesEqual(a: Value, b: Value): boolean {
   const y = numericOf(b);
   if (x !== null && y !== null) return compareNumeric(x, y) === 0;
   if (isSimpleString(a) && isSimpleString(b)) return a.value === b.value;
-  // A language-tagged literal equals only the same lexical form with the same tag; against
-  // any other literal the answer is false, not an error (W3C test open-eq-10).
+  // A language-tagged literal equals only the same lexical form with the same tag. Against
+  // any other literal the result is false, not an error, as the W3C test open-eq-10 expects.
   if (a.language !== '' || b.language !== '') {
     return a.value === b.value && a.language === b.language;
   }
@@ -66,7 +67,7 @@ export function compareValues(a: Value, b: Value): number {
     if (isSimpleString(a) && isSimpleString(b)) return compareCodePoints(a.value, b.value);
     const p = booleanOf(a);
     const q = booleanOf(b);
-    if (p !== null && q !== null) return p === q ? 0 : p ? 1 : -1;
+    if (p !== null && q !== null) return Number(p) - Number(q);
     const s = dateTimeOf(a);
     const t = dateTimeOf(b);
     if (s !== null && t !== null) return compareDateTimes(s, t);

@@ -4,7 +4,7 @@
  * pattern cannot backtrack for hours between two deadline checks.
  */
 import { RE2 } from 're2-wasm';
-import { ExpressionError } from '../../errors.js';
+import { ExpressionError, QueryEvaluationError } from '../../errors.js';
 import { RDF_LANG_STRING, XSD_STRING } from '../../rdf/terms.js';
 import { toDouble, type NumericValue } from './numeric.js';
 import { isSimpleString, isStringLiteral, literalValue, type Value } from './values.js';
@@ -86,23 +86,49 @@ export function langMatches(tag: Value, range: Value): boolean {
   return t === r || (t.startsWith(r) && t.charAt(r.length) === '-');
 }
 
-/** Maximum number of compiled patterns a query keeps. */
-const REGEX_CACHE_SIZE = 256;
+/**
+ * Maximum number of compiled patterns kept for all queries together. re2-wasm 1.0 runs in a
+ * fixed 16 MiB WebAssembly heap and frees a pattern only on an explicit delete, so the number
+ * of live patterns must stay bounded (about 2,000 small ones filled the heap in a local test).
+ */
+const MAX_COMPILED_PATTERNS = 64;
 
-/** Compiles REGEX patterns once per query. */
+/** Compiled patterns by flags and source, least recently used first. */
+const compiledPatterns = new Map<string, RE2>();
+
+/** Tests REGEX patterns, compiling each one once while it stays among the recently used. */
 export class RegexCache {
-  private readonly compiled = new Map<string, RE2>();
-
   test(text: string, pattern: string, flags: string): boolean {
     const cacheKey = `${flags}/${pattern}`;
-    let regex = this.compiled.get(cacheKey);
+    let regex = compiledPatterns.get(cacheKey);
     if (regex === undefined) {
       regex = compileRegex(pattern, flags);
-      if (this.compiled.size >= REGEX_CACHE_SIZE) this.compiled.clear();
-      this.compiled.set(cacheKey, regex);
+      if (compiledPatterns.size >= MAX_COMPILED_PATTERNS) evictOldestPattern();
+    } else {
+      compiledPatterns.delete(cacheKey);
     }
-    return regex.test(text);
+    compiledPatterns.set(cacheKey, regex);
+    try {
+      return regex.test(text);
+    } catch (error) {
+      throw engineFailure(error);
+    }
   }
+}
+
+function evictOldestPattern(): void {
+  const [oldestKey, oldest] = compiledPatterns.entries().next().value as [string, RE2];
+  compiledPatterns.delete(oldestKey);
+  // NOTE: `wrapper` is a private field of re2-wasm 1.0's RE2; deleting it frees the heap memory.
+  (oldest as unknown as { wrapper: { delete(): void } }).wrapper.delete();
+}
+
+/**
+ * Wraps a failure of the RE2 engine itself (such as its heap running out) as an evaluation
+ * error of the whole query, because treating it as a FILTER error would silently drop rows.
+ */
+function engineFailure(error: unknown): QueryEvaluationError {
+  return new QueryEvaluationError(`REGEX evaluation failed: ${(error as Error).message}`, error);
 }
 
 /**
@@ -126,7 +152,8 @@ function compileRegex(pattern: string, flags: string): RE2 {
   try {
     return new RE2(source, re2Flags);
   } catch (error) {
-    throw new ExpressionError(`Invalid REGEX pattern "${pattern}": ${(error as Error).message}`);
+    if (!(error instanceof SyntaxError)) throw engineFailure(error);
+    throw new ExpressionError(`Invalid REGEX pattern "${pattern}": ${error.message}`);
   }
 }
 

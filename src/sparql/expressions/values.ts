@@ -4,7 +4,7 @@
  */
 import { ExpressionError } from '../../errors.js';
 import { RDF_LANG_STRING, XSD, XSD_STRING } from '../../rdf/terms.js';
-import { type NumericValue, parseNumeric } from './numeric.js';
+import { compareNumbers, type NumericValue, parseNumeric } from './numeric.js';
 
 export const XSD_BOOLEAN = `${XSD}boolean`;
 export const XSD_DATETIME = `${XSD}dateTime`;
@@ -129,8 +129,10 @@ const DATE = /^(-?\d{4,})-(\d\d)-(\d\d)()()()(Z|[+-]\d\d:\d\d)?$/;
  */
 export function dateTimeOf(v: Value): DateTimeValue | null {
   if (v.kind !== 'Literal') return null;
-  const pattern = v.datatype === XSD_DATETIME ? DATE_TIME : v.datatype === XSD_DATE ? DATE : null;
-  if (pattern === null) return null;
+  let pattern: RegExp;
+  if (v.datatype === XSD_DATETIME) pattern = DATE_TIME;
+  else if (v.datatype === XSD_DATE) pattern = DATE;
+  else return null;
   const m = pattern.exec(v.value.trim());
   if (m === null) return null;
   const [, year, month, day, hour, minute, second, zone] = m;
@@ -166,7 +168,7 @@ export function compareDateTimes(a: DateTimeValue, b: DateTimeValue): number {
   if (a.hasTimezone !== b.hasTimezone && Math.abs(a.epochMs - b.epochMs) <= MAX_ZONE_MS) {
     throw new ExpressionError('Indeterminate comparison of dateTimes with and without timezone');
   }
-  return a.epochMs < b.epochMs ? -1 : a.epochMs > b.epochMs ? 1 : 0;
+  return compareNumbers(a.epochMs, b.epochMs);
 }
 
 /** Compares two strings by Unicode code point, as SPARQL requires (not by UTF-16 unit). */
@@ -182,5 +184,5 @@ export function compareCodePoints(a: string, b: string): number {
     if (xs !== ys) return xs ? 1 : -1;
     return x < y ? -1 : 1;
   }
-  return a.length - b.length < 0 ? -1 : a.length === b.length ? 0 : 1;
+  return compareNumbers(a.length, b.length);
 }
