@@ -4,7 +4,8 @@
  *
  * Exit status: 0 on success, 1 when a check fails, 2 on an error.
  */
-import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
 import { resolveConfig } from '../config.js';
 import { KgError } from '../errors.js';
 import { startServer } from '../server/serve.js';
@@ -22,9 +23,16 @@ import { checkCommand, datasetCreate, datasetDrop, datasetList } from './dataset
 import { loadCommand } from './load.js';
 import { queryCommand } from './query.js';
 
+const packageJson = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+) as { version: string };
+
 const program = new Command('seven-tick')
   .description('The 7T Engine: an RDF knowledge-graph server with SPARQL 1.1')
-  .showHelpAfterError();
+  .version(packageJson.version)
+  .showHelpAfterError()
+  // Usage errors exit with 2 like every other error; commander has printed them already.
+  .exitOverride();
 
 const dataDirOption = () =>
   new Option('--data-dir <dir>', 'data directory (default ./data, or SEVEN_TICK_DATA_DIR)');
@@ -196,18 +204,10 @@ function positiveInteger(value: string, flag: string): number {
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof KgError) {
-    const where =
-      error.location?.line !== undefined
-        ? ` (line ${error.location.line}${
-            error.location.column !== undefined ? `, column ${error.location.column}` : ''
-          })`
-        : '';
-    console.error(
-      `seven-tick: ${error.message}${error.message.includes(':' + error.location?.line) ? '' : where}`,
-    );
-    process.exit(error.code === 'STORAGE_CORRUPT' ? 1 : 2);
-  }
-  console.error(`seven-tick: ${(error as Error).message ?? String(error)}`);
-  process.exit(2);
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+  // Syntax errors already carry their file, line and column in the message.
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`seven-tick: ${message}`);
+  const corrupt = error instanceof KgError && error.code === 'STORAGE_CORRUPT';
+  process.exit(corrupt ? 1 : 2);
 }

@@ -26,7 +26,7 @@ declare module 'fastify' {
 }
 
 export interface ServerState {
-  /** True once storage is open and datasets are loaded; /ready answers 503 before. */
+  /** True once storage is open and datasets are loaded; /ready returns 503 before. */
   ready: boolean;
 }
 

@@ -45,7 +45,7 @@ export function describeError(
   if (error instanceof KgError) {
     const { status, title } = STATUS_BY_CODE[error.code];
     // Only a 500 is an internal failure whose message may expose internals; 501 and 503
-    // describe the request's own limits and say what to do.
+    // describe the request's own limits and what to do about them.
     if (status === 500) {
       return { status, body: internalBody(requestId) };
     }

@@ -1,7 +1,7 @@
 /**
  * Starts the server. It listens first, then opens storage, bootstraps the admin user and
- * (when asked) loads the sample data, and only then reports ready; until that point every
- * route but /health and /ready answers 503.
+ * (when asked) loads the sample data, and only then reports ready. Until then every route
+ * but /health and /ready returns 503.
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +15,7 @@ import { loggerOptions } from './logging.js';
 import { createSecurityServices } from './security-services.js';
 
 export interface StartOptions {
-  /** Load the bundled vocabularies when the data dir holds no quads. */
+  /** Load the bundled vocabularies when the data dir has no quads. */
   sampleData?: boolean;
   /** Admin password for the bootstrap user (SEVEN_TICK_ADMIN_PASSWORD). */
   adminPassword?: string;
@@ -73,7 +73,7 @@ export async function startServer(
 }
 
 async function open(context: ServerContext, logger: Logger, options: StartOptions): Promise<void> {
-  // Give the event loop a turn so /health answers before the blocking index rebuild.
+  // Give the event loop a turn so /health responds before the blocking index rebuild.
   await new Promise((resolve) => setImmediate(resolve));
   const started = performance.now();
   context.engine = Engine.open(context.config.dataDir);

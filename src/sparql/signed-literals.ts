@@ -10,7 +10,7 @@ import { isNumericDatatype } from './expressions/numeric.js';
 import { valueFromKey } from './expressions/values.js';
 import type { ParsedQuery, TemplateTerm } from './query.js';
 
-/** Where numeric literals with a leading `+` occur in a query text. */
+/** Positions of numeric literals with a leading `+` in a query text. */
 export interface SignedLiterals {
   /** Outside parentheses, where only triple patterns and templates put terms. */
   readonly outsideParentheses: boolean;

@@ -7,7 +7,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { InvalidArgumentError, UnsupportedFeatureError } from '../../errors.js';
 import { Permission } from '../../security/permissions.js';
-import { executeQuery, parseQuery, type QueryResult } from '../../sparql/index.js';
+import {
+  executeQuery,
+  parseQuery,
+  type ParsedQuery,
+  type QueryResult,
+} from '../../sparql/index.js';
 import {
   RESULTS_MEDIA_TYPES,
   serializeBindings,
@@ -63,6 +68,13 @@ async function answerQuery(
   context.security.access.require(request.principal!, Permission.Read, { dataset: datasetName });
   const dataset = context.engine.dataset(datasetName);
   const parsed = parseQuery(queryText);
+  // Negotiate before evaluating, so an unacceptable Accept header costs no query work.
+  const offered = offeredFor(parsed.queryType);
+  const mediaType = chooseMediaType(request, parameters, offered);
+  if (mediaType === undefined) {
+    const { status, body } = notAcceptable(offered);
+    return reply.code(status).send(body);
+  }
 
   // Stop the evaluation when the client goes away before the response is complete.
   const controller = new AbortController();
@@ -84,7 +96,13 @@ async function answerQuery(
     },
     'query evaluated',
   );
-  return sendResult(request, reply, result, parameters);
+  return sendResult(reply, result, mediaType);
+}
+
+function offeredFor(queryType: ParsedQuery['queryType']): readonly string[] {
+  if (queryType === 'SELECT') return RESULTS_OFFERED;
+  if (queryType === 'ASK') return BOOLEAN_OFFERED;
+  return GRAPH_OFFERED;
 }
 
 /** Returns the query text, rejecting requests that give none or more than one. */
@@ -147,22 +165,10 @@ function chooseMediaType(
 }
 
 async function sendResult(
-  request: FastifyRequest,
   reply: FastifyReply,
   result: QueryResult,
-  parameters: Parameters,
+  mediaType: string,
 ): Promise<FastifyReply> {
-  const offered =
-    result.type === 'bindings'
-      ? RESULTS_OFFERED
-      : result.type === 'boolean'
-        ? BOOLEAN_OFFERED
-        : GRAPH_OFFERED;
-  const mediaType = chooseMediaType(request, parameters, offered);
-  if (mediaType === undefined) {
-    const { status, body } = notAcceptable(offered);
-    return reply.code(status).send(body);
-  }
   reply.header('vary', 'Accept');
 
   if (result.type === 'boolean') {
@@ -170,8 +176,8 @@ async function sendResult(
     return reply.type(contentType(mediaType)).send(serializeBoolean(result.value, format));
   }
   if (result.type === 'bindings') {
-    // Pull the first row before sending headers, so an error that strikes early (a timeout
-    // inside a join) still gets its proper status instead of a cut-off 200.
+    // Evaluate the first rows before sending headers, so an early error (a timeout inside a
+    // join, a row cap) gets its own status instead of a cut-off 200.
     const rows = await prefetch(result.rows);
     const chunks = serializeBindings(result.variables, rows, resultsFormatOf(mediaType));
     return reply.type(contentType(mediaType)).send(Readable.from(toByteStream(chunks)));
