@@ -12,21 +12,25 @@ export interface SourceLocation {
   readonly column?: number;
 }
 
-export type ErrorCode =
-  | 'RDF_SYNTAX'
-  | 'SPARQL_SYNTAX'
-  | 'UNSUPPORTED_FEATURE'
-  | 'QUERY_EVALUATION'
-  | 'QUERY_TIMEOUT'
-  | 'LIMIT_EXCEEDED'
-  | 'QUERY_CANCELLED'
-  | 'STORAGE'
-  | 'STORAGE_CORRUPT'
-  | 'NOT_FOUND'
-  | 'INVALID_ARGUMENT'
-  | 'AUTHENTICATION_REQUIRED'
-  | 'ACCESS_DENIED'
-  | 'CONFIG';
+/** Every error code; docs/errors.md has one row per code, which a test checks. */
+export const ERROR_CODES = [
+  'RDF_SYNTAX',
+  'SPARQL_SYNTAX',
+  'UNSUPPORTED_FEATURE',
+  'QUERY_EVALUATION',
+  'QUERY_TIMEOUT',
+  'LIMIT_EXCEEDED',
+  'QUERY_CANCELLED',
+  'STORAGE',
+  'STORAGE_CORRUPT',
+  'NOT_FOUND',
+  'INVALID_ARGUMENT',
+  'AUTHENTICATION_REQUIRED',
+  'ACCESS_DENIED',
+  'CONFIG',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Base class of all errors the engine raises on purpose. */
 export class KgError extends Error {

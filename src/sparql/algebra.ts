@@ -140,7 +140,62 @@ export interface Slice {
   readonly limit: number;
 }
 
+/** An aggregate function call of a Group, computed per group into `slot`. */
+export interface Aggregate {
+  readonly name: 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sample' | 'group_concat';
+  readonly distinct: boolean;
+  /** The argument; undefined for COUNT(*). */
+  readonly expression: Expression | undefined;
+  /** GROUP_CONCAT separator (default one space). */
+  readonly separator: string;
+  /** COUNT(*): the slots of the variables in scope, which identify a solution for DISTINCT. */
+  readonly solutionSlots: readonly number[];
+  readonly slot: number;
+}
+
+/** One GROUP BY key: the value of `expression`, bound to `slot` in the group's solution. */
+export interface GroupKey {
+  readonly slot: number;
+  readonly expression: Expression;
+}
+
+/**
+ * Group and Aggregation (SPARQL 1.1 section 18.2.4.1): one solution per group, with only the
+ * key slots and the aggregate slots bound. Without keys, all input forms one group, even an
+ * empty input.
+ */
+export interface Group {
+  readonly type: 'group';
+  readonly input: Operator;
+  readonly keys: readonly GroupKey[];
+  readonly aggregates: readonly Aggregate[];
+}
+
+/**
+ * A property path expression (SPARQL 1.1 section 9) with IRIs as term keys. Translation
+ * pushes `inverse` down, so it only wraps a link or a negated set.
+ */
+export type PathExpression =
+  | { readonly type: 'link'; readonly key: string }
+  | { readonly type: 'inverse'; readonly path: PathExpression }
+  | { readonly type: 'sequence'; readonly left: PathExpression; readonly right: PathExpression }
+  | { readonly type: 'alternative'; readonly left: PathExpression; readonly right: PathExpression }
+  | { readonly type: 'zeroOrMore' | 'oneOrMore' | 'zeroOrOne'; readonly path: PathExpression }
+  /** !(iri1|...|irin): one step along any predicate not in `keys`. */
+  | { readonly type: 'negatedSet'; readonly keys: readonly string[] };
+
+/** Path(subject, path, object) evaluated in `graph`; see paths.ts for its semantics. */
+export interface Path {
+  readonly type: 'path';
+  readonly subject: PatternTerm;
+  readonly path: PathExpression;
+  readonly object: PatternTerm;
+  readonly graph: GraphTarget;
+}
+
 export type Operator =
+  | Path
+  | Group
   | Bgp
   | Join
   | LeftJoin
@@ -179,6 +234,8 @@ export function expressionSlots(expression: Expression, into = new Set<number>()
 /** Returns every slot an operator or its expressions mention. */
 export function mentionedSlots(op: Operator, into = new Set<number>()): Set<number> {
   switch (op.type) {
+    case 'path':
+      return pathSlots(op, into);
     case 'bgp':
       for (const pattern of op.patterns) patternSlots(pattern, into);
       if (op.graph.type === 'variable') into.add(op.graph.slot);
@@ -217,7 +274,25 @@ export function mentionedSlots(op: Operator, into = new Set<number>()): Set<numb
       return mentionedSlots(op.input, into);
     case 'slice':
       return mentionedSlots(op.input, into);
+    case 'group':
+      for (const key of op.keys) {
+        into.add(key.slot);
+        expressionSlots(key.expression, into);
+      }
+      for (const aggregate of op.aggregates) {
+        into.add(aggregate.slot);
+        if (aggregate.expression !== undefined) expressionSlots(aggregate.expression, into);
+      }
+      return mentionedSlots(op.input, into);
   }
+}
+
+/** Returns the slots a Path operator binds: its variable ends and its GRAPH slot. */
+function pathSlots(op: Path, into: Set<number>): Set<number> {
+  if ('slot' in op.subject) into.add(op.subject.slot);
+  if ('slot' in op.object) into.add(op.object.slot);
+  if (op.graph.type === 'variable') into.add(op.graph.slot);
+  return into;
 }
 
 function patternSlots(pattern: TriplePattern, into: Set<number>): void {
@@ -229,6 +304,8 @@ function patternSlots(pattern: TriplePattern, into: Set<number>): void {
 /** Returns the slots bound in every solution of an operator ("certain" variables). */
 export function certainSlots(op: Operator): Set<number> {
   switch (op.type) {
+    case 'path':
+      return pathSlots(op, new Set());
     case 'bgp': {
       const slots = new Set<number>();
       for (const pattern of op.patterns) patternSlots(pattern, slots);
@@ -260,6 +337,9 @@ export function certainSlots(op: Operator): Set<number> {
     case 'slice':
     case 'distinct':
       return certainSlots(op.input);
+    case 'group':
+      // A key or an aggregate may be unbound (an error, MIN of nothing), so none is certain.
+      return new Set();
     case 'project': {
       const projected = new Set(op.slots);
       return new Set([...certainSlots(op.input)].filter((slot) => projected.has(slot)));

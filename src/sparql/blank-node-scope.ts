@@ -60,6 +60,12 @@ export function checkBlankNodeScopes(op: Operator, variables: VariableTable): vo
       case 'slice':
         visit(node.input);
         return;
+      case 'group':
+        for (const key of node.keys) visitExpression(key.expression);
+        for (const aggregate of node.aggregates)
+          if (aggregate.expression !== undefined) visitExpression(aggregate.expression);
+        visit(node.input);
+        return;
       case 'values':
         return;
     }

@@ -29,7 +29,12 @@ const CHECK_INTERVAL_MASK = 1023;
 /** Wall time (ms) after which check() returns true, so that the caller yields PAUSE. */
 const PAUSE_AFTER_MS = 10;
 
+/** Default maximum number of groups one GROUP BY may form. */
+export const DEFAULT_MAX_GROUPS = 1_000_000;
+
 export class QueryContext {
+  /** Maximum number of groups one GROUP BY may form; more throw LimitExceededError. */
+  maxGroups = DEFAULT_MAX_GROUPS;
   readonly dictionary: TermDictionary;
   readonly quads: QuadSource;
   readonly slotCount: number;

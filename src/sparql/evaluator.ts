@@ -14,6 +14,7 @@ import {
   type OrderCondition,
   type Values,
 } from './algebra.js';
+import { evaluateGroup } from './aggregates.js';
 import { BgpEvaluator } from './bgp.js';
 import {
   PAUSE,
@@ -127,6 +128,9 @@ export class Evaluator implements ExpressionEnvironment {
         return;
       case 'orderby':
         yield* this.orderBy(op.input, op.conditions, seed);
+        return;
+      case 'group':
+        yield* evaluateGroup(op, this.run(op.input, seed), this.ctx, this);
         return;
       case 'project': {
         const keep = new Set(op.slots);

@@ -23,6 +23,7 @@ export function pushDownFilters(op: Operator): Operator {
     case 'project':
     case 'distinct':
     case 'slice':
+    case 'group':
       return { ...op, input: pushDownFilters(op.input) } as Operator;
     case 'bgp':
     case 'values':

@@ -22,6 +22,7 @@ import { CAST_DATATYPES } from './expressions/casts.js';
 import { SUPPORTED_OPERATORS } from './expressions/evaluate.js';
 import { valueFromKey } from './expressions/values.js';
 import { pushDownFilters } from './optimize.js';
+import { translateSubquery } from './subquery.js';
 
 /** Assigns slots to variables; blank nodes of patterns and GRAPH names get hidden slots. */
 export class VariableTable {
@@ -83,6 +84,8 @@ export interface TranslationContext {
    * already bound; BIND, VALUES and MINUS would need true substitution there, so they are rejected.
    */
   readonly insideExists?: boolean;
+  /** Translates an aggregate call where aggregates are allowed (SELECT, HAVING, ORDER BY). */
+  readonly aggregate?: (call: Sparql.AggregateExpression) => Expression;
 }
 
 const EMPTY_BGP: Operator = { type: 'bgp', patterns: [], graph: { type: 'default' }, filters: [] };
@@ -192,7 +195,8 @@ function translateGroupParts(
       case 'service':
         throw new UnsupportedFeatureError('SERVICE');
       case 'query':
-        throw new UnsupportedFeatureError('subquery');
+        add(translateSubquery(pattern, graph, context));
+        break;
       default:
         throw new UnsupportedFeatureError(`graph pattern ${(pattern as { type: string }).type}`);
     }
@@ -333,6 +337,7 @@ export function translateExpression(
       };
     }
     case 'aggregate':
+      if (context.aggregate !== undefined) return context.aggregate(expression);
       throw new UnsupportedFeatureError(`aggregate ${expression.aggregation.toUpperCase()}`);
     default:
       throw new UnsupportedFeatureError(`expression ${(expression as { type: string }).type}`);

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { InvalidArgumentError, UnsupportedFeatureError } from '../../errors.js';
 import { Permission } from '../../security/permissions.js';
+import { readableQuads } from '../../security/quad-access.js';
 import {
   executeQuery,
   parseQuery,
@@ -65,8 +66,16 @@ async function answerQuery(
     }
   }
 
-  context.security.access.require(request.principal!, Permission.Read, { dataset: datasetName });
-  const dataset = context.engine.dataset(datasetName);
+  const principal = request.principal!;
+  const access = context.security.access.graphAccess(principal, Permission.Read, datasetName);
+  if (!access.allGraphs && access.graphs.length === 0) {
+    context.security.access.require(principal, Permission.Read, { dataset: datasetName });
+  }
+  const stored = context.engine.dataset(datasetName);
+  const dataset = {
+    dictionary: stored.dictionary,
+    quads: readableQuads(stored.quads, stored.dictionary, access),
+  };
   const parsed = parseQuery(queryText);
   // Negotiate before evaluating, so an unacceptable Accept header costs no query work.
   const offered = offeredFor(parsed.queryType);

@@ -107,6 +107,11 @@ export function integerNumeric(n: bigint): NumericValue {
   return exact(0, n, 0);
 }
 
+/** Returns the xsd:decimal `unscaled / 10^scale`. */
+export function decimalNumeric(unscaled: bigint, scale: number): NumericValue {
+  return normalise(1, unscaled, scale);
+}
+
 export function doubleNumeric(n: number): NumericValue {
   return floating(3, n);
 }

@@ -1,10 +1,8 @@
 /**
  * SPARQL string functions (SPARQL 1.1 section 17.4.3). Lengths and positions count Unicode
- * code points, not UTF-16 units. REGEX runs on RE2, a linear-time engine, so a hostile
- * pattern cannot backtrack for hours between two deadline checks.
+ * code points, not UTF-16 units. REGEX and REPLACE live in regex.ts.
  */
-import { RE2 } from 're2-wasm';
-import { ExpressionError, QueryEvaluationError } from '../../errors.js';
+import { ExpressionError } from '../../errors.js';
 import { RDF_LANG_STRING, XSD_STRING } from '../../rdf/terms.js';
 import { toDouble, type NumericValue } from './numeric.js';
 import { isSimpleString, isStringLiteral, literalValue, type Value } from './values.js';
@@ -86,90 +84,42 @@ export function langMatches(tag: Value, range: Value): boolean {
   return t === r || (t.startsWith(r) && t.charAt(r.length) === '-');
 }
 
-/**
- * Maximum number of compiled patterns kept for all queries together. re2-wasm 1.0 runs in a
- * fixed 16 MiB WebAssembly heap and frees a pattern only on an explicit delete, so the number
- * of live patterns must stay bounded (about 2,000 small ones filled the heap in a local test).
- */
-const MAX_COMPILED_PATTERNS = 64;
-
-/** Compiled patterns by flags and source, least recently used first. */
-const compiledPatterns = new Map<string, RE2>();
-
-/** Tests REGEX patterns, compiling each one once while it stays among the recently used. */
-export class RegexCache {
-  test(text: string, pattern: string, flags: string): boolean {
-    const cacheKey = `${flags}/${pattern}`;
-    let regex = compiledPatterns.get(cacheKey);
-    if (regex === undefined) {
-      regex = compileRegex(pattern, flags);
-      if (compiledPatterns.size >= MAX_COMPILED_PATTERNS) evictOldestPattern();
-    } else {
-      compiledPatterns.delete(cacheKey);
-    }
-    compiledPatterns.set(cacheKey, regex);
-    try {
-      return regex.test(text);
-    } catch (error) {
-      throw engineFailure(error);
-    }
-  }
-}
-
-function evictOldestPattern(): void {
-  const [oldestKey, oldest] = compiledPatterns.entries().next().value as [string, RE2];
-  compiledPatterns.delete(oldestKey);
-  // NOTE: `wrapper` is a private field of re2-wasm 1.0's RE2; deleting it frees the heap memory.
-  (oldest as unknown as { wrapper: { delete(): void } }).wrapper.delete();
-}
+export { RegexCache } from './regex.js';
 
 /**
- * Wraps a failure of the RE2 engine itself (such as its heap running out) as an evaluation
- * error of the whole query, because treating it as a FILTER error would silently drop rows.
+ * STRBEFORE and STRAFTER: the text before or after the first occurrence of `needle`, with
+ * the language tag or datatype of `text`. When `needle` does not occur the result is the
+ * empty simple literal; an empty `needle` occurs at the start.
  */
-function engineFailure(error: unknown): QueryEvaluationError {
-  return new QueryEvaluationError(`REGEX evaluation failed: ${(error as Error).message}`, error);
+export function strBeforeOrAfter(text: Value, needle: Value, fn: 'strbefore' | 'strafter'): Value {
+  requireCompatible(text, needle, fn.toUpperCase());
+  const index = text.value.indexOf(needle.value);
+  if (index < 0) return literalValue('', XSD_STRING);
+  const part =
+    fn === 'strbefore'
+      ? text.value.slice(0, index)
+      : text.value.slice(index + needle.value.length);
+  return sameKindString(part, text);
 }
 
-/**
- * Translates XPath regex flags to RE2. RE2 has no `x` or `q` flag, so `x` removes whitespace
- * outside character classes here and `q` escapes every metacharacter.
- * NOTE: without `s`, RE2's `.` still matches "\r", which XPath's `.` does not.
- */
-function compileRegex(pattern: string, flags: string): RE2 {
-  let re2Flags = 'u';
-  let source = pattern;
-  for (const flag of flags) {
-    if (flag === 'i' || flag === 'm' || flag === 's') {
-      if (!re2Flags.includes(flag)) re2Flags += flag;
-    } else if (flag !== 'x' && flag !== 'q') {
-      throw new ExpressionError(`Invalid REGEX flag "${flag}"; valid flags are i, m, s, x and q`);
-    }
-  }
-  // XPath 3.0: `q` matches the pattern as a literal string and overrides `x`.
-  if (flags.includes('q')) source = source.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
-  else if (flags.includes('x')) source = stripWhitespace(source);
-  try {
-    return new RE2(source, re2Flags);
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw engineFailure(error);
-    throw new ExpressionError(`Invalid REGEX pattern "${pattern}": ${error.message}`);
-  }
-}
+/** Characters that ENCODE_FOR_URI leaves alone: RFC 3986 unreserved characters. */
+const UNRESERVED = /^[A-Za-z0-9\-_.~]$/;
 
-function stripWhitespace(pattern: string): string {
+/** ENCODE_FOR_URI: percent-encodes the UTF-8 bytes of every character but the unreserved. */
+export function encodeForUri(text: Value): Value {
+  requireString(text, 'ENCODE_FOR_URI');
   let result = '';
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\' && i + 1 < pattern.length) {
-      result += c + pattern[++i];
+  for (const char of text.value) {
+    if (UNRESERVED.test(char)) {
+      result += char;
       continue;
     }
-    if (c === '[') inClass = true;
-    else if (c === ']') inClass = false;
-    if (!inClass && (c === ' ' || c === '\t' || c === '\n' || c === '\r')) continue;
-    result += c;
+    if (char.length === 1 && char.charCodeAt(0) >= 0xd800 && char.charCodeAt(0) <= 0xdfff) {
+      throw new ExpressionError(`ENCODE_FOR_URI: lone surrogate in ${text.key}`);
+    }
+    for (const byte of Buffer.from(char, 'utf8')) {
+      result += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    }
   }
-  return result;
+  return literalValue(result, XSD_STRING);
 }

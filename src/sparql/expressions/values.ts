@@ -2,7 +2,6 @@
  * Values of SPARQL expressions: RDF terms parsed from their keys, with the typed views
  * (number, boolean, dateTime) that operators need computed on demand.
  */
-import { ExpressionError } from '../../errors.js';
 import { RDF_LANG_STRING, XSD, XSD_STRING } from '../../rdf/terms.js';
 import { compareNumbers, type NumericValue, parseNumeric } from './numeric.js';
 
@@ -109,67 +108,7 @@ export function booleanOf(v: Value): boolean | null {
   return null;
 }
 
-/**
- * An xsd:dateTime or xsd:date as milliseconds since the epoch (a date is its first instant),
- * and whether it carried a timezone.
- */
-export interface DateTimeValue {
-  readonly datatype: string;
-  readonly epochMs: number;
-  readonly hasTimezone: boolean;
-}
-
-const DATE_TIME = /^(-?\d{4,})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d(?:\.\d+)?)(Z|[+-]\d\d:\d\d)?$/;
-const DATE = /^(-?\d{4,})-(\d\d)-(\d\d)()()()(Z|[+-]\d\d:\d\d)?$/;
-
-/**
- * Returns the instant of a valid xsd:dateTime or xsd:date literal, or null. A value without
- * timezone is read as UTC and flagged, because comparing it with a zoned value is partly
- * indeterminate.
- */
-export function dateTimeOf(v: Value): DateTimeValue | null {
-  if (v.kind !== 'Literal') return null;
-  let pattern: RegExp;
-  if (v.datatype === XSD_DATETIME) pattern = DATE_TIME;
-  else if (v.datatype === XSD_DATE) pattern = DATE;
-  else return null;
-  const m = pattern.exec(v.value.trim());
-  if (m === null) return null;
-  const [, year, month, day, hour, minute, second, zone] = m;
-  const mon = Number(month);
-  const d = Number(day);
-  const h = Number(hour ?? 0);
-  const min = Number(minute ?? 0);
-  const sec = Number(second ?? 0);
-  if (mon < 1 || mon > 12 || d < 1 || d > 31 || min > 59 || sec >= 60) return null;
-  if (h > 24 || (h === 24 && (min !== 0 || sec !== 0))) return null;
-  const utc = new Date(0);
-  utc.setUTCFullYear(Number(year), mon - 1, d);
-  utc.setUTCHours(h, min, 0, 0);
-  let epochMs = utc.getTime() + sec * 1000;
-  if (zone !== undefined && zone !== 'Z') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const offsetMinutes = Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6));
-    epochMs -= sign * offsetMinutes * 60_000;
-  }
-  return { datatype: v.datatype, epochMs, hasTimezone: zone !== undefined };
-}
-
-/** Fourteen hours, the widest timezone offset XML Schema allows. */
-const MAX_ZONE_MS = 14 * 3600_000;
-
-/**
- * Compares two dateTimes as XML Schema does: -1, 0 or 1, and throws ExpressionError when one
- * has a timezone, the other does not, and they are within 14 hours of each other.
- */
-export function compareDateTimes(a: DateTimeValue, b: DateTimeValue): number {
-  if (a.datatype !== b.datatype)
-    throw new ExpressionError('Cannot compare xsd:date with xsd:dateTime');
-  if (a.hasTimezone !== b.hasTimezone && Math.abs(a.epochMs - b.epochMs) <= MAX_ZONE_MS) {
-    throw new ExpressionError('Indeterminate comparison of dateTimes with and without timezone');
-  }
-  return compareNumbers(a.epochMs, b.epochMs);
-}
+export { compareDateTimes, dateTimeOf, type DateTimeValue } from './datetime.js';
 
 /** Compares two strings by Unicode code point, as SPARQL requires (not by UTF-16 unit). */
 export function compareCodePoints(a: string, b: string): number {
