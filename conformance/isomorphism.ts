@@ -2,8 +2,8 @@
  * Blank-node isomorphism of two RDF datasets (quads, blank nodes allowed in subject, object and
  * graph name), for comparing a parser's output with the expected N-Triples or N-Quads file.
  *
- * Blank nodes are first coloured by their neighbourhoods (refined a few rounds, as in the
- * usual colour-refinement approach to graph isomorphism), then a backtracking search maps each
+ * Blank nodes are first coloured by their neighbourhoods, refined for a few rounds as in the
+ * usual colour-refinement approach to graph isomorphism. A backtracking search then maps each
  * blank node to an unused one of the same colour and checks every quad. The search is bounded,
  * which suits the small graphs of the test suites.
  */
@@ -92,9 +92,9 @@ export function isomorphic(actual: RDF.Quad[], expected: RDF.Quad[]): boolean {
     if (--budget < 0) throw new Error('Blank node isomorphism check exceeded its search budget');
     if (index === labels.length) return allQuadsMatch();
     const label = labels[index]!;
-    const wanted = leftColours.get(label);
+    const labelColour = leftColours.get(label);
     for (const [candidate, candidateColour] of rightColours) {
-      if (candidateColour !== wanted || used.has(candidate)) continue;
+      if (candidateColour !== labelColour || used.has(candidate)) continue;
       mapping.set(label, candidate);
       used.add(candidate);
       if (search(index + 1)) return true;

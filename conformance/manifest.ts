@@ -16,7 +16,7 @@ export const DAWGT = 'http://www.w3.org/2001/sw/DataAccess/tests/test-dawg#';
 export const RDFT = 'http://www.w3.org/ns/rdftest#';
 const RDF_NS = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#';
 
-/** Every test IRI starts with this; the rest of the IRI is the path under suitesRoot/rdf-tests. */
+/** Prefix of every test IRI. The rest of the IRI is the file's path under suitesRoot/rdf-tests. */
 export const TEST_BASE = 'https://w3c.github.io/rdf-tests/';
 
 /** Maximum length of an RDF list and depth of mf:include nesting, against malformed manifests. */
@@ -25,7 +25,7 @@ const MAX_INCLUDE_DEPTH = 8;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Folder that contains the rdf-tests copy: `../shared/suites` beside the repository. */
+/** Folder with the local copy of the W3C test suites, a sibling of the repository's folder. */
 export const suitesRoot = path.resolve(repoRoot, '../shared/suites');
 
 /** Returns the local file of a test IRI. Throws for an IRI outside the suites. */
@@ -116,13 +116,16 @@ export function readManifests(manifestIri: string, depth = 0): ManifestEntry[] {
   const quads = new Parser({ baseIRI: manifestIri }).parse(readTestFile(manifestIri));
   const graph = new ManifestGraph(quads);
   const manifests = quads
-    .filter((quad) => quad.predicate.value === `${RDF_NS}type` && quad.object.value === `${MF}Manifest`)
+    .filter(
+      (quad) => quad.predicate.value === `${RDF_NS}type` && quad.object.value === `${MF}Manifest`,
+    )
     .map((quad) => quad.subject);
 
   const entries: ManifestEntry[] = [];
   for (const manifest of manifests) {
     for (const include of graph.objects(manifest, `${MF}include`)) {
-      for (const child of graph.list(include)) entries.push(...readManifests(child.value, depth + 1));
+      for (const child of graph.list(include))
+        entries.push(...readManifests(child.value, depth + 1));
     }
     for (const head of graph.objects(manifest, `${MF}entries`)) {
       for (const entry of graph.list(head)) entries.push(entryOf(graph, manifestIri, entry));

@@ -2,7 +2,7 @@
 
 export type Status = 'passed' | 'failed' | 'skipped';
 
-/** The outcome of one test; `reason` explains every failure and skip. */
+/** The outcome of one test, with a `reason` for every failure and skip. */
 export interface Outcome {
   status: Status;
   reason?: string;

@@ -1,7 +1,7 @@
 /**
  * Runs the RDF 1.1 Turtle, TriG, N-Triples and N-Quads suites against the engine's parser
- * (parseRdf): syntax tests check that the action parses or is rejected, and evaluation tests
- * compare the parsed quads with the expected N-Triples or N-Quads file up to blank node renaming.
+ * (parseRdf). Syntax tests check that the action parses or is rejected. Evaluation tests compare
+ * the parsed quads with the expected N-Triples or N-Quads file up to blank node renaming.
  */
 import type * as RDF from '@rdfjs/types';
 import { createReadStream } from 'node:fs';
@@ -11,8 +11,24 @@ import { RdfSyntaxError } from '../src/errors.js';
 import type { RdfFormat } from '../src/rdf/formats.js';
 import { parseRdf } from '../src/rdf/parse.js';
 import { isomorphic } from './isomorphism.js';
-import { fileOf, RDFT, readManifests, readTestFile, TEST_BASE, typeIn, type ManifestEntry } from './manifest.js';
-import { failed, messageOf, PASSED, skipped, tally, type Outcome, type SuiteResult } from './outcome.js';
+import {
+  fileOf,
+  RDFT,
+  readManifests,
+  readTestFile,
+  TEST_BASE,
+  typeIn,
+  type ManifestEntry,
+} from './manifest.js';
+import {
+  failed,
+  messageOf,
+  PASSED,
+  skipped,
+  tally,
+  type Outcome,
+  type SuiteResult,
+} from './outcome.js';
 
 interface RdfSuite {
   label: string;
@@ -23,10 +39,30 @@ interface RdfSuite {
 }
 
 export const RDF_SUITES: readonly RdfSuite[] = [
-  { label: 'Turtle', manifest: 'rdf/rdf11/rdf-turtle/manifest.ttl', format: 'turtle', typePrefix: 'Turtle' },
-  { label: 'TriG', manifest: 'rdf/rdf11/rdf-trig/manifest.ttl', format: 'trig', typePrefix: 'Trig' },
-  { label: 'N-Triples', manifest: 'rdf/rdf11/rdf-n-triples/manifest.ttl', format: 'ntriples', typePrefix: 'NTriples' },
-  { label: 'N-Quads', manifest: 'rdf/rdf11/rdf-n-quads/manifest.ttl', format: 'nquads', typePrefix: 'NQuads' },
+  {
+    label: 'Turtle',
+    manifest: 'rdf/rdf11/rdf-turtle/manifest.ttl',
+    format: 'turtle',
+    typePrefix: 'Turtle',
+  },
+  {
+    label: 'TriG',
+    manifest: 'rdf/rdf11/rdf-trig/manifest.ttl',
+    format: 'trig',
+    typePrefix: 'Trig',
+  },
+  {
+    label: 'N-Triples',
+    manifest: 'rdf/rdf11/rdf-n-triples/manifest.ttl',
+    format: 'ntriples',
+    typePrefix: 'NTriples',
+  },
+  {
+    label: 'N-Quads',
+    manifest: 'rdf/rdf11/rdf-n-quads/manifest.ttl',
+    format: 'nquads',
+    typePrefix: 'NQuads',
+  },
 ];
 
 async function parseAction(entry: ManifestEntry, format: RdfFormat): Promise<RDF.Quad[]> {
@@ -66,7 +102,7 @@ export async function runRdfTest(entry: ManifestEntry, suite: RdfSuite): Promise
       return failed(`invalid input accepted (${quads.length} quads parsed)`);
     case 'Eval': {
       if (entry.result === undefined) return failed('the manifest entry has no mf:result');
-      // The expected files are N-Triples or N-Quads; n3's parser reads both as N-Quads.
+      // The expected files are N-Triples or N-Quads, and n3's N-Quads parser reads both.
       const expected = new Parser({ format: 'N-Quads' }).parse(readTestFile(entry.result.value));
       return isomorphic(quads, expected)
         ? PASSED

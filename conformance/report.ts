@@ -38,7 +38,9 @@ function renderSuite(result: SuiteResult): string[] {
     lines.push(`### Skipped (${skips.length}), by reason`, '');
     const groups = [...groupByReason(skips)].sort((a, b) => b[1].length - a[1].length);
     for (const [reason, ids] of groups) {
-      lines.push(`- ${escapeMarkdown(reason)} (${ids.length}): ${ids.map((id) => `\`${id}\``).join(', ')}`);
+      lines.push(
+        `- ${escapeMarkdown(reason)} (${ids.length}): ${ids.map((id) => `\`${id}\``).join(', ')}`,
+      );
     }
     lines.push('');
   }

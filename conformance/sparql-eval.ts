@@ -1,12 +1,13 @@
 /**
- * Runs SPARQL query evaluation tests (mf:QueryEvaluationTest and mf:CSVResultFormatTest): load
- * the test's data into a fresh in-memory store, execute the query with executeQuery, and compare
- * the result with the expected file (.srx, .srj, .ttl, the RDF/XML result sets of the sort
- * tests, .csv and .tsv).
+ * Runs SPARQL query evaluation tests (mf:QueryEvaluationTest and mf:CSVResultFormatTest). Each
+ * test loads its data into a fresh in-memory store and executes the query with executeQuery.
+ * The result is compared with the expected file: .srx, .srj, .ttl, .csv, .tsv, or the RDF/XML
+ * result sets of the sort tests.
  */
 import type * as RDF from '@rdfjs/types';
 import { existsSync } from 'node:fs';
 import { Parser } from 'n3';
+import sparqljs from 'sparqljs';
 
 import { UnsupportedFeatureError } from '../src/errors.js';
 import { factory, termKey } from '../src/rdf/terms.js';
@@ -15,7 +16,8 @@ import { serializeCsvBindings, serializeTsvBindings } from '../src/sparql/result
 import { parseResults } from '../src/sparql/results/parse.js';
 import { MemoryDictionary } from '../src/store/dictionary.js';
 import { QuadStore } from '../src/store/quad-store.js';
-import { fileOf, MF, QT, readTestFile, type ManifestEntry } from './manifest.js';
+import { parseFlatRdfXml } from './rdf-xml-data.js';
+import { fileOf, MF, QT, readTestFile, TEST_BASE, type ManifestEntry } from './manifest.js';
 import { failed, messageOf, PASSED, skipped, type Outcome } from './outcome.js';
 import {
   distinctRows,
@@ -55,24 +57,50 @@ function actionOf(entry: ManifestEntry): EvaluationAction {
   };
 }
 
-/** Returns why a test cannot run at all, or undefined when it can. */
+/**
+ * Returns why a test is skipped (an entailment regime or SERVICE, which the engine does not
+ * implement), or undefined when it runs.
+ */
 function skipReason(entry: ManifestEntry, action: EvaluationAction): string | undefined {
   if (entry.id.startsWith('sparql/sparql11/entailment#'))
     return 'entailment regimes are not implemented';
   if (entry.id.startsWith('sparql/sparql11/service#') || action.serviceData)
     return 'SERVICE (federated query) is not implemented';
-  if ([...action.data, ...action.graphData].some((iri) => iri.endsWith('.rdf')))
-    return 'RDF/XML input data: the engine has no RDF/XML parser';
+  return undefined;
+}
+
+/** Returns why a test that should run has no expected result to compare with, or undefined. */
+function unrunnableReason(entry: ManifestEntry): string | undefined {
   if (entry.result === undefined) return 'the manifest gives no expected result';
   if (!existsSync(fileOf(entry.result.value))) return 'the expected result file is missing';
   return undefined;
 }
 
-function loadDataset(action: EvaluationAction): QueryableDataset {
+/**
+ * Returns the suite files that the query's FROM and FROM NAMED clauses name. The tests give
+ * those datasets only in the query, so the runner loads each file as a named graph of its IRI.
+ */
+function fromGraphs(queryText: string, baseIri: string): string[] {
+  let parsed: ReturnType<sparqljs.SparqlParser['parse']>;
+  try {
+    parsed = new sparqljs.Parser({ baseIRI: baseIri }).parse(queryText);
+  } catch {
+    return []; // executeQuery reports the same syntax error
+  }
+  if (parsed.type !== 'query' || parsed.from === undefined) return [];
+  const iris = [...parsed.from.default, ...parsed.from.named].map((term) => term.value);
+  return [...new Set(iris)].filter((iri) => iri.startsWith(TEST_BASE) && existsSync(fileOf(iri)));
+}
+
+function loadDataset(action: EvaluationAction, queryText: string): QueryableDataset {
   const dictionary = new MemoryDictionary();
   const quads = new QuadStore();
   const load = (iri: string, graph: RDF.Term | undefined): void => {
-    for (const quad of new Parser({ baseIRI: iri }).parse(readTestFile(iri))) {
+    const text = readTestFile(iri);
+    const parsed = iri.endsWith('.rdf')
+      ? parseFlatRdfXml(text, iri)
+      : new Parser({ baseIRI: iri }).parse(text);
+    for (const quad of parsed) {
       quads.add(
         dictionary.intern(termKey(quad.subject)),
         dictionary.intern(termKey(quad.predicate)),
@@ -82,7 +110,8 @@ function loadDataset(action: EvaluationAction): QueryableDataset {
     }
   };
   for (const iri of action.data) load(iri, undefined);
-  for (const iri of action.graphData) load(iri, factory.namedNode(iri));
+  const named = new Set([...action.graphData, ...fromGraphs(queryText, action.query)]);
+  for (const iri of named) load(iri, factory.namedNode(iri));
   return { dictionary, quads };
 }
 
@@ -144,18 +173,18 @@ async function rowsOf(result: QueryResult & { type: 'bindings' }): Promise<Row[]
 }
 
 function formatRows(rows: Row[]): string {
-  const shown = rows
+  const preview = rows
     .slice(0, 5)
     .map((row) => `{${[...row].map(([name, term]) => `${name}=${termKey(term)}`).join(' ')}}`)
     .join(' ');
-  return rows.length > 5 ? `${shown} ... (${rows.length} rows)` : shown;
+  return rows.length > 5 ? `${preview} ... (${rows.length} rows)` : preview;
 }
 
-/** Runs the query and compares its result; throws what executeQuery or iteration throws. */
+/** Runs the query and compares its result. Errors of executeQuery and of iteration propagate. */
 async function evaluate(entry: ManifestEntry, action: EvaluationAction): Promise<Outcome> {
   const queryText = readTestFile(action.query);
   const resultIri = entry.result!.value;
-  const result = await executeQuery(loadDataset(action), queryText, {
+  const result = await executeQuery(loadDataset(action, queryText), queryText, {
     baseIri: action.query,
     timeoutMs: QUERY_TIMEOUT_MS,
   });
@@ -167,13 +196,17 @@ async function evaluate(entry: ManifestEntry, action: EvaluationAction): Promise
     const variables = [...new Set([...actual.variables, ...expected.variables])];
     return rowsMatch(actual.rows, expected.rows, variables, false)
       ? PASSED
-      : failed(`CSV results differ: actual ${formatRows(actual.rows)}; expected ${formatRows(expected.rows)}`);
+      : failed(
+          `CSV results differ: actual ${formatRows(actual.rows)}; expected ${formatRows(expected.rows)}`,
+        );
   }
 
   const expected = readExpected(resultIri);
   if (result.type === 'boolean') {
     if (expected.type !== 'boolean') return failed(`expected ${expected.type}, got a boolean`);
-    return result.value === expected.value ? PASSED : failed(`expected ${expected.value}, got ${result.value}`);
+    return result.value === expected.value
+      ? PASSED
+      : failed(`expected ${expected.value}, got ${result.value}`);
   }
 
   if (result.type === 'quads') {
@@ -182,7 +215,9 @@ async function evaluate(entry: ManifestEntry, action: EvaluationAction): Promise
     for await (const quad of result.quads) actual.push(quad);
     return graphsMatch(actual, expected.quads)
       ? PASSED
-      : failed(`graphs differ: ${actual.length} triples returned, ${expected.quads.length} expected`);
+      : failed(
+          `graphs differ: ${actual.length} triples returned, ${expected.quads.length} expected`,
+        );
   }
 
   if (expected.type !== 'bindings') return failed(`expected ${expected.type}, got bindings`);
@@ -210,22 +245,28 @@ async function evaluate(entry: ManifestEntry, action: EvaluationAction): Promise
 function withWallClockLimit<T>(work: Promise<T>, limitMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`test did not finish within ${limitMs} ms`)), limitMs);
+    timer = setTimeout(
+      () => reject(new Error(`test did not finish within ${limitMs} ms`)),
+      limitMs,
+    );
   });
   return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
 /**
- * Runs one evaluation test. UnsupportedFeatureError makes it skipped with the feature as reason;
- * any other error, a timeout included, makes it failed.
+ * Runs one evaluation test. UnsupportedFeatureError makes it skipped with the feature as reason.
+ * Any other error, a timeout included, makes it failed, and so does a test whose data the runner
+ * cannot load.
  */
-// NOTE: the wall-clock limit cannot interrupt a synchronous loop that never reaches the engine's
-// deadline checks, so such an engine bug would hang the run instead of failing one test.
+// NOTE: the wall-clock limit cannot interrupt a synchronous loop that misses the engine's
+// deadline checks. Only a caller that runs tests in a worker (isolated-eval.ts) survives that.
 export async function runEvaluationTest(entry: ManifestEntry): Promise<Outcome> {
   if (entry.action === undefined) return failed('the manifest entry has no mf:action');
   const action = actionOf(entry);
   const reason = skipReason(entry, action);
   if (reason !== undefined) return skipped(reason);
+  const problem = unrunnableReason(entry);
+  if (problem !== undefined) return failed(problem);
   try {
     return await withWallClockLimit(evaluate(entry, action), WALL_CLOCK_LIMIT_MS);
   } catch (error) {

@@ -1,5 +1,5 @@
 /**
- * Runs SPARQL syntax tests. Query tests go through the engine's parseQuery; update tests go
+ * Runs SPARQL syntax tests. Query tests go through the engine's parseQuery. Update tests go
  * through sparqljs's Parser, because the engine has no update parser of its own yet.
  */
 import sparqljs from 'sparqljs';
@@ -24,7 +24,7 @@ export function isUpdateSyntaxTest(entry: ManifestEntry): boolean {
 
 /**
  * Parses the action with parseQuery. A positive test passes when it parses and is skipped when
- * parseQuery throws UnsupportedFeatureError; a negative test passes only on SparqlSyntaxError.
+ * parseQuery throws UnsupportedFeatureError. A negative test passes only on SparqlSyntaxError.
  */
 export function runQuerySyntaxTest(entry: ManifestEntry): Outcome {
   if (entry.action === undefined) return failed('the manifest entry has no mf:action');

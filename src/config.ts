@@ -21,6 +21,10 @@ export interface Config {
   maxResultRows: number;
   /** Maximum request body, in bytes. */
   maxBodyBytes: number;
+  /** Maximum groups one GROUP BY may form. */
+  maxGroups: number;
+  /** Maximum nodes the property paths of one query may visit in total. */
+  maxPathNodes: number;
   /** Lifetime of a session token from POST /auth/login, in seconds. */
   sessionTtlSeconds: number;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
@@ -34,6 +38,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   queryTimeoutMs: 30_000,
   maxResultRows: 100_000,
   maxBodyBytes: 10 * 1024 * 1024,
+  maxGroups: 1_000_000,
+  maxPathNodes: 10_000_000,
   sessionTtlSeconds: 3600,
   logLevel: 'info',
 });
@@ -46,6 +52,8 @@ const NUMERIC_KEYS: readonly ConfigKey[] = [
   'queryTimeoutMs',
   'maxResultRows',
   'maxBodyBytes',
+  'maxGroups',
+  'maxPathNodes',
   'sessionTtlSeconds',
 ];
 const STRING_KEYS: readonly ConfigKey[] = ['dataDir', 'host', 'tlsCert', 'tlsKey', 'logLevel'];
@@ -58,6 +66,8 @@ const ENVIRONMENT: Record<string, ConfigKey> = {
   SEVEN_TICK_QUERY_TIMEOUT_MS: 'queryTimeoutMs',
   SEVEN_TICK_MAX_RESULT_ROWS: 'maxResultRows',
   SEVEN_TICK_MAX_BODY_BYTES: 'maxBodyBytes',
+  SEVEN_TICK_MAX_GROUPS: 'maxGroups',
+  SEVEN_TICK_MAX_PATH_NODES: 'maxPathNodes',
   SEVEN_TICK_LOG_LEVEL: 'logLevel',
 };
 

@@ -53,6 +53,11 @@ program
   .option('--query-timeout <ms>', 'wall-clock limit of one query in milliseconds (default 30000)')
   .option('--max-result-rows <n>', 'maximum rows or quads of one query result (default 100000)')
   .option('--max-body-bytes <n>', 'maximum request body in bytes (default 10485760)')
+  .option('--max-groups <n>', 'maximum groups of one GROUP BY (default 1000000)')
+  .option(
+    '--max-path-nodes <n>',
+    'maximum nodes property paths of one query visit (default 10000000)',
+  )
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
   .option('--sample-data', 'load the bundled vocabularies into the default dataset when empty')
   .action(async (options) => {
@@ -66,6 +71,8 @@ program
       queryTimeoutMs: options.queryTimeout,
       maxResultRows: options.maxResultRows,
       maxBodyBytes: options.maxBodyBytes,
+      maxGroups: options.maxGroups,
+      maxPathNodes: options.maxPathNodes,
       logLevel: options.logLevel,
     });
     const server = await startServer(config, {
@@ -112,6 +119,7 @@ program
   )
   .option('--timeout <ms>', 'query time limit in milliseconds', '30000')
   .option('--max-rows <n>', 'maximum result rows', '1000000')
+  .option('--explain', 'run the query and print its plan with estimated and actual row counts')
   .action(async (query: string | undefined, options) => {
     await queryCommand(query, {
       dataDir: dataDirOf(options),
@@ -120,6 +128,7 @@ program
       file: options.file,
       timeoutMs: positiveInteger(options.timeout, '--timeout'),
       maxRows: positiveInteger(options.maxRows, '--max-rows'),
+      explain: options.explain === true,
     });
   });
 

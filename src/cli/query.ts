@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { InvalidArgumentError } from '../errors.js';
 import { RDF_FORMATS, type RdfFormat } from '../rdf/formats.js';
 import { serializeQuads } from '../rdf/serialize.js';
+import { explainQuery } from '../sparql/explain.js';
 import { executeQuery, parseQuery } from '../sparql/index.js';
 import {
   serializeBindings,
@@ -19,6 +20,8 @@ export interface QueryCommandOptions {
   file?: string;
   timeoutMs: number;
   maxRows: number;
+  /** Print the plan with estimated and actual row counts instead of the results. */
+  explain?: boolean;
 }
 
 const RESULTS_FORMATS: readonly string[] = ['json', 'xml', 'csv', 'tsv'];
@@ -45,6 +48,17 @@ export async function queryCommand(
   const engine = Engine.open(options.dataDir);
   try {
     const parsed = parseQuery(queryText);
+    if (options.explain) {
+      const explanation = await explainQuery(engine.dataset(options.dataset), parsed, {
+        timeoutMs: options.timeoutMs,
+        maxRows: options.maxRows,
+      });
+      await write(`${explanation.text}\n`);
+      await write(
+        `${explanation.resultCount} results in ${explanation.durationMs.toFixed(1)} ms\n`,
+      );
+      return;
+    }
     const result = await executeQuery(engine.dataset(options.dataset), parsed, {
       timeoutMs: options.timeoutMs,
       maxRows: options.maxRows,

@@ -44,6 +44,9 @@ interface PlanStep {
   /** True when the graph position is a GRAPH ?var slot, which must not take the default graph. */
   readonly namedGraphsOnly: boolean;
   readonly filters: readonly Expression[];
+  /** Index of the triple pattern in the BGP, and the planner's estimate when it chose it. */
+  readonly pattern: number;
+  readonly estimate: number;
 }
 
 interface BgpPlan {
@@ -80,7 +83,10 @@ export class BgpEvaluator {
       yield* this.matchEmptyPattern(bgp, solution);
       return;
     }
-    yield* this.walk(plan.steps, solution);
+    const counts = this.ctx.profile?.bgpRows(bgp, () =>
+      plan.steps.map((step) => ({ pattern: step.pattern, estimate: step.estimate })),
+    );
+    yield* this.walk(plan.steps, solution, counts);
   }
 
   /** Matches the empty BGP: one solution, or inside GRAPH one per graph of the target. */
@@ -132,7 +138,11 @@ export class BgpEvaluator {
   }
 
   /** Depth-first walk over the plan steps with one open cursor per level. */
-  private *walk(steps: readonly PlanStep[], solution: Solution): SolutionStream {
+  private *walk(
+    steps: readonly PlanStep[],
+    solution: Solution,
+    counts: Float64Array | undefined,
+  ): SolutionStream {
     const ctx = this.ctx;
     const last = steps.length - 1;
     const cursors: QuadCursor[] = new Array<QuadCursor>(steps.length);
@@ -148,6 +158,7 @@ export class BgpEvaluator {
       const step = steps[level]!;
       if (!bindQuad(step, cursor, solution)) continue;
       if (!this.passes(step.filters, solution)) continue;
+      if (counts !== undefined) counts[level]!++;
       if (level === last) {
         yield solution.slice();
       } else {
@@ -223,6 +234,7 @@ export class BgpEvaluator {
     const bound = new Set(initiallyBound);
     const remaining = resolved.map((_, index) => index);
     const order: number[] = [];
+    const estimates: number[] = [];
     while (remaining.length > 0) {
       let bestIndex = 0;
       let bestCost = Infinity;
@@ -235,13 +247,20 @@ export class BgpEvaluator {
       }
       const chosen = remaining.splice(bestIndex, 1)[0]!;
       order.push(chosen);
+      estimates.push(bestCost);
       for (const term of resolved[chosen]!)
         if (typeof term !== 'number' && 'slot' in term) bound.add(term.slot);
     }
 
-    const steps: { positions: Position[]; namedGraphsOnly: boolean; filters: Expression[] }[] = [];
+    const steps: {
+      positions: Position[];
+      namedGraphsOnly: boolean;
+      filters: Expression[];
+      pattern: number;
+      estimate: number;
+    }[] = [];
     const boundSoFar = new Set(initiallyBound);
-    for (const index of order) {
+    for (const [stepIndex, index] of order.entries()) {
       const positions: Position[] = [];
       const boundHere = new Set<number>();
       for (const term of resolved[index]!) {
@@ -255,7 +274,13 @@ export class BgpEvaluator {
         }
       }
       for (const slot of boundHere) boundSoFar.add(slot);
-      steps.push({ positions, namedGraphsOnly: bgp.graph.type === 'variable', filters: [] });
+      steps.push({
+        positions,
+        namedGraphsOnly: bgp.graph.type === 'variable',
+        filters: [],
+        pattern: index,
+        estimate: estimates[stepIndex]!,
+      });
     }
 
     const preFilters: Expression[] = [];

@@ -3,6 +3,7 @@
  * deadline, cancellation and event-loop pause checks that every inner loop goes through.
  */
 import { QueryCancelledError, QueryTimeoutError } from '../errors.js';
+import type { QueryProfile } from './profile.js';
 import {
   LOCAL_ID_BASE,
   type QuadSource,
@@ -32,9 +33,16 @@ const PAUSE_AFTER_MS = 10;
 /** Default maximum number of groups one GROUP BY may form. */
 export const DEFAULT_MAX_GROUPS = 1_000_000;
 
+/** Default maximum number of nodes the property paths of one query may visit. */
+export const DEFAULT_MAX_PATH_NODES = 10_000_000;
+
 export class QueryContext {
   /** Maximum number of groups one GROUP BY may form; more throw LimitExceededError. */
   maxGroups = DEFAULT_MAX_GROUPS;
+  /** Row counters for EXPLAIN; undefined (the default) skips all counting. */
+  profile: QueryProfile | undefined = undefined;
+  /** Maximum nodes the property paths of this query may visit in total, past which they throw. */
+  maxPathNodes = DEFAULT_MAX_PATH_NODES;
   readonly dictionary: TermDictionary;
   readonly quads: QuadSource;
   readonly slotCount: number;

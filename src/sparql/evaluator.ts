@@ -16,6 +16,7 @@ import {
 } from './algebra.js';
 import { evaluateGroup } from './aggregates.js';
 import { BgpEvaluator } from './bgp.js';
+import { PathEvaluator } from './paths.js';
 import {
   PAUSE,
   UNBOUND,
@@ -45,9 +46,11 @@ export class Evaluator implements ExpressionEnvironment {
   readonly regexCache = new RegexCache();
   private readonly valueCache = new Map<TermId, Value>();
   private readonly bgps: BgpEvaluator;
+  private readonly paths: PathEvaluator;
 
   constructor(readonly ctx: QueryContext) {
     this.bgps = new BgpEvaluator(ctx, this);
+    this.paths = new PathEvaluator(ctx);
   }
 
   valueOf(id: TermId): Value {
@@ -71,9 +74,21 @@ export class Evaluator implements ExpressionEnvironment {
    * inside EXISTS, where it carries the outer solution's values.
    */
   *run(op: Operator, seed: Solution = this.ctx.emptySolution()): SolutionStream {
+    const profile = this.ctx.profile;
+    if (profile === undefined) return yield* this.runOperator(op, seed);
+    for (const item of this.runOperator(op, seed)) {
+      if (item !== PAUSE) profile.countRow(op);
+      yield item;
+    }
+  }
+
+  private *runOperator(op: Operator, seed: Solution): SolutionStream {
     switch (op.type) {
       case 'bgp':
         yield* this.bgps.run(op, seed);
+        return;
+      case 'path':
+        yield* this.paths.run(op, seed);
         return;
       case 'values':
         yield* this.inlineData(op, seed);
@@ -183,10 +198,18 @@ export class Evaluator implements ExpressionEnvironment {
     }
   }
 
-  /** Join: an index nested-loop join into a BGP operand, otherwise a hash join. */
+  /** Join: an index nested-loop join into a BGP or Path operand, otherwise a hash join. */
   private *join(left: Operator, right: Operator, seed: Solution): SolutionStream {
     if (right.type === 'bgp') {
       yield* this.bindJoin(left, right, seed);
+      return;
+    }
+    if (right.type === 'path') {
+      // Evaluates the path from the ends each left solution binds.
+      for (const solution of this.run(left, seed)) {
+        if (solution === PAUSE) yield PAUSE;
+        else yield* this.paths.run(right, solution);
+      }
       return;
     }
     if (left.type === 'bgp') {

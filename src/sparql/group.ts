@@ -102,7 +102,7 @@ export function translateGrouping(
       const slot = variables.newHiddenSlot();
       aggregates.push({
         name: name as Aggregate['name'],
-        distinct: call.distinct,
+        distinct: call.distinct === true,
         expression: isWildcard
           ? undefined
           : translateExpression(argument as Sparql.Expression, noNesting),

@@ -8,7 +8,9 @@ import type * as Sparql from 'sparqljs';
 import { LimitExceededError, SparqlSyntaxError } from '../errors.js';
 import type { QuadSource, TermDictionary } from '../store/types.js';
 import { PAUSE, QueryContext, UNBOUND, type Pause } from './context.js';
+import { DatasetView, datasetGraphsOf } from './dataset.js';
 import { Evaluator } from './evaluator.js';
+import type { QueryProfile } from './profile.js';
 import { constructQuads, describeQuads, TermDecoder } from './forms.js';
 import { translateQuery, type ParsedQuery } from './query.js';
 import { hasNumericCollectionMember, rejectSignedPatternLiterals } from './signed-literals.js';
@@ -29,6 +31,26 @@ export interface QueryOptions {
   signal?: AbortSignal;
   /** Base IRI for relative IRIs when `query` is a string. */
   baseIri?: string;
+  /**
+   * Maximum nodes the property paths of the query may visit in total (closure nodes and the
+   * node lists of paths with two unbound ends); one more throws LimitExceededError.
+   * Default 10 000 000.
+   */
+  maxPathNodes?: number;
+  /**
+   * Graph IRIs whose merge is the default graph (the protocol's default-graph-uri). When this
+   * or `namedGraphs` is given, both replace the query's FROM and FROM NAMED.
+   */
+  defaultGraphs?: string[];
+  /** Named graph IRIs that GRAPH ranges over (the protocol's named-graph-uri). */
+  namedGraphs?: string[];
+  /**
+   * Maximum number of groups one GROUP BY may form; one more throws LimitExceededError.
+   * Default 1 000 000.
+   */
+  maxGroups?: number;
+  /** Collects per-operator row counts while the query runs (EXPLAIN); costs a little speed. */
+  profile?: QueryProfile;
 }
 
 export type QueryResult =
@@ -121,11 +143,14 @@ export async function executeQuery(
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   const ctx = new QueryContext(
     dataset.dictionary,
-    dataset.quads,
+    datasetQuadsOf(dataset, parsed, options),
     parsed.slotCount,
     options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     options.signal,
   );
+  if (options.maxPathNodes !== undefined) ctx.maxPathNodes = options.maxPathNodes;
+  if (options.maxGroups !== undefined) ctx.maxGroups = options.maxGroups;
+  if (options.profile !== undefined) ctx.profile = options.profile;
   ctx.check();
   const evaluator = new Evaluator(ctx);
   const decoder = new TermDecoder(ctx);
@@ -161,6 +186,18 @@ export async function executeQuery(
       return { type: 'quads', quads: drive(ctx, quads, maxRows, 'Result quads', (quad) => quad) };
     }
   }
+}
+
+/** Returns the quads the query reads: the store, or the dataset of FROM / protocol graphs. */
+function datasetQuadsOf(
+  dataset: QueryableDataset,
+  query: ParsedQuery,
+  options: QueryOptions,
+): QuadSource {
+  const graphs = datasetGraphsOf(query, options);
+  return graphs === undefined
+    ? dataset.quads
+    : new DatasetView(dataset.quads, dataset.dictionary, graphs);
 }
 
 /**

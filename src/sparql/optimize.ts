@@ -27,6 +27,7 @@ export function pushDownFilters(op: Operator): Operator {
       return { ...op, input: pushDownFilters(op.input) } as Operator;
     case 'bgp':
     case 'values':
+    case 'path':
       return op;
   }
 }

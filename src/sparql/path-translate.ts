@@ -28,7 +28,7 @@ export interface TranslatedTriples {
   readonly paths: Operator[];
 }
 
-/** Translates the triples of one block; `graph` is the active graph of the Path operators. */
+/** Translates the triples of one block. `graph` is the active graph of its Path operators. */
 export function translateTriples(
   triples: readonly Sparql.Triple[],
   graph: GraphTarget,
@@ -36,13 +36,19 @@ export function translateTriples(
 ): TranslatedTriples {
   const result: TranslatedTriples = { patterns: [], paths: [] };
   for (const triple of triples) {
+    // Slots are taken in subject, predicate, object order: SELECT * lists variables by first use.
     const subject = hooks.termOf(triple.subject);
-    const object = hooks.termOf(triple.object);
     const predicate = triple.predicate;
     if (!('type' in predicate && predicate.type === 'path')) {
-      result.patterns.push({ subject, predicate: hooks.termOf(predicate as RDF.Term), object });
+      const predicateTerm = hooks.termOf(predicate as RDF.Term);
+      result.patterns.push({
+        subject,
+        predicate: predicateTerm,
+        object: hooks.termOf(triple.object),
+      });
       continue;
     }
+    const object = hooks.termOf(triple.object);
     addPath(subject, pathExpressionOf(predicate), object, graph, hooks, result);
   }
   return result;
@@ -96,7 +102,9 @@ function rawExpressionOf(path: Sparql.PropertyPath | RDF.Term): PathExpression {
   const items = path.items as (Sparql.PropertyPath | RDF.Term)[];
   switch (path.pathType) {
     case '/':
-      return items.map(rawExpressionOf).reduce((left, right) => ({ type: 'sequence', left, right }));
+      return items
+        .map(rawExpressionOf)
+        .reduce((left, right) => ({ type: 'sequence', left, right }));
     case '|':
       return items
         .map(rawExpressionOf)
@@ -112,7 +120,9 @@ function rawExpressionOf(path: Sparql.PropertyPath | RDF.Term): PathExpression {
     case '!':
       return negatedSetOf(items[0]!);
     default:
-      throw new SparqlSyntaxError(`Invalid property path operator ${String(path.pathType)}`);
+      throw new SparqlSyntaxError(
+        `Invalid property path operator ${(path as { pathType: string }).pathType}`,
+      );
   }
 }
 
@@ -148,7 +158,7 @@ function negatedSetOf(
   return { type: 'alternative', left: direct, right: reverse };
 }
 
-/** Pushes inversion down to links and negated sets; `inverted` is the pending inversion. */
+/** Pushes inversion down to links and negated sets. `inverted` says whether an odd number of ^ encloses `path`. */
 function normalise(path: PathExpression, inverted: boolean): PathExpression {
   switch (path.type) {
     case 'link':

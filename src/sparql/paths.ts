@@ -3,11 +3,18 @@
  * index lookups. Links, sequences, alternatives and negated property sets have bag semantics:
  * one result per way through the graph. The closures `*` and `+` and the optional step `?`
  * have set semantics: each node is reached at most once per start node, which also stops
- * cycles. `*` and `?` include the zero-length path, which holds for any term, in the graph or not.
+ * cycles. `*` and `?` include the zero-length path. It relates a constant of the query to
+ * itself, in the graph or not, and a variable only to the subjects and objects of the graph.
  */
 import { LimitExceededError } from '../errors.js';
 import { ANY, DEFAULT_GRAPH_ID, LOCAL_ID_BASE, type TermId } from '../store/types.js';
 import type { Path, PathExpression, PatternTerm } from './algebra.js';
+import {
+  hasSetSemantics,
+  matchesZeroLength,
+  resolvePath,
+  type ResolvedPath,
+} from './path-resolve.js';
 import {
   PAUSE,
   UNBOUND,
@@ -17,19 +24,8 @@ import {
   type SolutionStream,
 } from './context.js';
 
-/** Default of QueryOptions.maxPathNodes: nodes that path closures may visit per query. */
-export const DEFAULT_MAX_PATH_NODES = 10_000_000;
-
 /** Term ids reached by a path, with PAUSE passed up when the event loop is due a turn. */
 type NodeStream = Generator<TermId | Pause, void, undefined>;
-
-/** A path expression with its IRIs resolved to store ids (undefined: absent from the store). */
-type ResolvedPath =
-  | { readonly type: 'link'; readonly id: TermId | undefined }
-  | { readonly type: 'inverse'; readonly path: ResolvedPath }
-  | { readonly type: 'sequence' | 'alternative'; readonly left: ResolvedPath; readonly right: ResolvedPath }
-  | { readonly type: 'zeroOrMore' | 'oneOrMore' | 'zeroOrOne'; readonly path: ResolvedPath }
-  | { readonly type: 'negatedSet'; readonly ids: ReadonlySet<TermId> };
 
 export class PathEvaluator {
   private readonly resolved = new Map<PathExpression, ResolvedPath>();
@@ -37,11 +33,7 @@ export class PathEvaluator {
   private namedGraphIds: TermId[] | undefined;
   private visitedNodes = 0;
 
-  constructor(
-    private readonly ctx: QueryContext,
-    /** Maximum nodes the closures of one query may visit, summed over all path evaluations. */
-    private readonly maxNodes: number,
-  ) {}
+  constructor(private readonly ctx: QueryContext) {}
 
   /** Yields every extension of `input` that matches the Path operator. */
   *run(op: Path, input: Solution): SolutionStream {
@@ -75,9 +67,21 @@ export class PathEvaluator {
   }
 
   /** Evaluates the path in one graph, from whichever end is bound, or from every start node. */
-  private *runInGraph(op: Path, path: ResolvedPath, input: Solution, graph: TermId): SolutionStream {
+  private *runInGraph(
+    op: Path,
+    path: ResolvedPath,
+    input: Solution,
+    graph: TermId,
+  ): SolutionStream {
     const subject = this.endValue(op.subject, input);
     const object = this.endValue(op.object, input);
+    // The zero-length path relates a variable only to nodes of the graph, and a constant to
+    // itself. So with no constant end, a value bound by an earlier pattern (VALUES ?v { 1 })
+    // that no quad of the graph mentions matches nothing, not even itself.
+    if (!('key' in op.subject) && !('key' in op.object)) {
+      if (subject !== UNBOUND && !this.isGraphNode(subject, graph)) return;
+      if (object !== UNBOUND && !this.isGraphNode(object, graph)) return;
+    }
     if (subject !== UNBOUND && object !== UNBOUND) {
       const count = yield* this.countPaths(path, subject, object, graph);
       for (let i = 0; i < count; i++) yield input.slice();
@@ -107,6 +111,13 @@ export class PathEvaluator {
     }
   }
 
+  /** True when a quad of the graph has the node as its subject or object. */
+  private isGraphNode(node: TermId, graph: TermId): boolean {
+    if (node >= LOCAL_ID_BASE) return false;
+    const quads = this.ctx.quads;
+    return quads.count(node, ANY, ANY, graph) > 0 || quads.count(ANY, ANY, node, graph) > 0;
+  }
+
   private endValue(term: PatternTerm, input: Solution): TermId {
     return 'key' in term ? this.ctx.idOf(term.key) : input[term.slot]!;
   }
@@ -134,7 +145,8 @@ export class PathEvaluator {
     object: TermId,
     graph: TermId,
   ): Generator<Pause, number, undefined> {
-    const forward = this.fanOut(path, subject, graph, true) <= this.fanOut(path, object, graph, false);
+    const forward =
+      this.fanOut(path, subject, graph, true) <= this.fanOut(path, object, graph, false);
     const start = forward ? subject : object;
     const target = forward ? object : subject;
     const once = hasSetSemantics(path);
@@ -188,6 +200,8 @@ export class PathEvaluator {
         if (path.id !== undefined) yield* this.neighbours(node, path.id, undefined, graph, forward);
         return;
       case 'negatedSet':
+        // NOTE: one result per matching quad, so two predicates outside the set between the
+        // same nodes give two solutions. This follows the bag reading of the spec's NPS.
         yield* this.neighbours(node, ANY, path.ids, graph, forward);
         return;
       case 'inverse':
@@ -219,8 +233,8 @@ export class PathEvaluator {
   }
 
   /**
-   * Breadth-first search from `start` up to `maxDepth` steps of `path`, yielding each node
-   * once; the start node itself only when `includeStart` is set or a cycle leads back to it.
+   * Searches breadth-first from `start`, up to `maxDepth` steps of `path`, and yields each
+   * node once. It yields `start` itself only when `includeStart` is set or a cycle returns to it.
    */
   private *closure(
     path: ResolvedPath,
@@ -257,8 +271,9 @@ export class PathEvaluator {
   }
 
   private countVisit(): void {
-    if (++this.visitedNodes > this.maxNodes)
-      throw new LimitExceededError('Property path nodes visited', this.maxNodes, 'maxPathNodes');
+    const max = this.ctx.maxPathNodes;
+    if (++this.visitedNodes > max)
+      throw new LimitExceededError('Property path nodes visited', max, 'maxPathNodes');
   }
 
   /** Yields the other end of each quad through `node`, skipping predicates in `excluded`. */
@@ -376,59 +391,5 @@ export class PathEvaluator {
       this.resolved.set(path, resolved);
     }
     return resolved;
-  }
-}
-
-function resolvePath(
-  path: PathExpression,
-  idOf: (key: string) => TermId | undefined,
-): ResolvedPath {
-  switch (path.type) {
-    case 'link':
-      return { type: 'link', id: idOf(path.key) };
-    case 'negatedSet': {
-      const ids = new Set<TermId>();
-      for (const key of path.keys) {
-        const id = idOf(key);
-        if (id !== undefined) ids.add(id);
-      }
-      return { type: 'negatedSet', ids };
-    }
-    case 'inverse':
-    case 'zeroOrMore':
-    case 'oneOrMore':
-    case 'zeroOrOne':
-      return { type: path.type, path: resolvePath(path.path, idOf) } as ResolvedPath;
-    case 'sequence':
-    case 'alternative':
-      return {
-        type: path.type,
-        left: resolvePath(path.left, idOf),
-        right: resolvePath(path.right, idOf),
-      };
-  }
-}
-
-/** True when the path reaches each node at most once per start node (a closure or `?`). */
-function hasSetSemantics(path: ResolvedPath): boolean {
-  return path.type === 'zeroOrMore' || path.type === 'oneOrMore' || path.type === 'zeroOrOne';
-}
-
-/** True when the path matches the zero-length path, so it relates every node to itself. */
-function matchesZeroLength(path: ResolvedPath): boolean {
-  switch (path.type) {
-    case 'link':
-    case 'negatedSet':
-    case 'oneOrMore':
-      return false;
-    case 'zeroOrMore':
-    case 'zeroOrOne':
-      return true;
-    case 'inverse':
-      return matchesZeroLength(path.path);
-    case 'sequence':
-      return matchesZeroLength(path.left) && matchesZeroLength(path.right);
-    case 'alternative':
-      return matchesZeroLength(path.left) || matchesZeroLength(path.right);
   }
 }

@@ -16,12 +16,12 @@ import {
   type Operator,
   type OrderCondition,
   type PatternTerm,
-  type TriplePattern,
 } from './algebra.js';
 import { CAST_DATATYPES } from './expressions/casts.js';
 import { SUPPORTED_OPERATORS } from './expressions/evaluate.js';
-import { valueFromKey } from './expressions/values.js';
+import { stringValue, valueFromKey } from './expressions/values.js';
 import { pushDownFilters } from './optimize.js';
+import { translateTriples } from './path-translate.js';
 import { translateSubquery } from './subquery.js';
 
 /** Assigns slots to variables; blank nodes of patterns and GRAPH names get hidden slots. */
@@ -34,6 +34,13 @@ export class VariableTable {
 
   get size(): number {
     return this.slots.size;
+  }
+
+  /** Returns the name of every slot by index ('_:label' for blank nodes, '' for hidden ones). */
+  slotNames(): string[] {
+    const names = new Array<string>(this.slots.size).fill('');
+    for (const [name, slot] of this.slots) names[slot] = name;
+    return names;
   }
 
   slotOf(name: string): number {
@@ -86,6 +93,11 @@ export interface TranslationContext {
   readonly insideExists?: boolean;
   /** Translates an aggregate call where aggregates are allowed (SELECT, HAVING, ORDER BY). */
   readonly aggregate?: (call: Sparql.AggregateExpression) => Expression;
+  /**
+   * Base IRI that IRI() and URI() resolve against: undefined when the query has none, null
+   * when it is unknown (a subquery translated without its enclosing query's base).
+   */
+  readonly baseIri?: string | null;
 }
 
 const EMPTY_BGP: Operator = { type: 'bgp', patterns: [], graph: { type: 'default' }, filters: [] };
@@ -133,7 +145,7 @@ function translateGroupParts(
   for (const pattern of patterns) {
     switch (pattern.type) {
       case 'bgp': {
-        const bgp = translateBgp(pattern.triples, graph, context);
+        const { bgp, paths } = translateBgp(pattern.triples, graph, context);
         // Triple blocks of one group separated only by FILTERs form one BGP, as they do in
         // other engines, so a blank node label may be shared across the FILTER.
         if (
@@ -142,9 +154,10 @@ function translateGroupParts(
           current.filters.length === 0
         ) {
           current = { ...current, patterns: [...current.patterns, ...bgp.patterns] };
-        } else {
+        } else if (bgp.patterns.length > 0 || paths.length === 0) {
           add(bgp);
         }
+        for (const path of paths) add(path);
         break;
       }
       case 'filter':
@@ -238,27 +251,17 @@ function translateGraph(pattern: Sparql.GraphPattern, context: TranslationContex
   return { type: 'graph', slot, hiddenSlot, input };
 }
 
+/** Translates a triple block into its BGP and the Path operators of its property paths. */
 function translateBgp(
   triples: readonly Sparql.Triple[],
   graph: GraphTarget,
   context: TranslationContext,
-): Bgp {
-  const patterns: TriplePattern[] = triples.map((triple) => ({
-    subject: patternTerm(triple.subject, context),
-    predicate: predicateTerm(triple.predicate, context),
-    object: patternTerm(triple.object, context),
-  }));
-  return { type: 'bgp', patterns, graph, filters: [] };
-}
-
-function predicateTerm(
-  predicate: Sparql.Triple['predicate'],
-  context: TranslationContext,
-): PatternTerm {
-  if ('type' in predicate && predicate.type === 'path') {
-    throw new UnsupportedFeatureError(`property path ${predicate.pathType}`);
-  }
-  return patternTerm(predicate as RDF.Term, context);
+): { bgp: Bgp; paths: Operator[] } {
+  const { patterns, paths } = translateTriples(triples, graph, {
+    termOf: (term) => patternTerm(term, context),
+    newHiddenSlot: () => context.variables.newHiddenSlot(),
+  });
+  return { bgp: { type: 'bgp', patterns, graph, filters: [] }, paths };
 }
 
 function patternTerm(term: RDF.Term, context: TranslationContext): PatternTerm {
@@ -321,6 +324,7 @@ export function translateExpression(
         return { type: 'call', name, args };
       }
       const args = (expression.args as Sparql.Expression[]).map(recurse);
+      if (name === 'iri' || name === 'uri') args.push(baseArgument(context));
       return { type: 'call', name, args };
     }
     case 'functionCall': {
@@ -342,6 +346,12 @@ export function translateExpression(
     default:
       throw new UnsupportedFeatureError(`expression ${(expression as { type: string }).type}`);
   }
+}
+
+/** Returns the base IRI as the constant extra argument of IRI() and URI(). */
+function baseArgument(context: TranslationContext): Expression {
+  if (context.baseIri === null) throw new UnsupportedFeatureError('IRI() or URI() in a subquery');
+  return { type: 'constant', value: stringValue(context.baseIri ?? '') };
 }
 
 /** Translates VALUES rows; sparqljs leaves UNDEF entries out of a row's object. */

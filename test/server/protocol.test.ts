@@ -39,6 +39,15 @@ describe('SPARQL protocol', () => {
     writeFileSync(file, DATA);
     const load = runCli(['load', '--data-dir', dataDir, file]);
     assert.equal(load.status, 0, load.stderr);
+    const named = runCli([
+      'load',
+      '--data-dir',
+      dataDir,
+      '--graph',
+      'http://example.org/people',
+      file,
+    ]);
+    assert.equal(named.status, 0, named.stderr);
     server = await startServerProcess({ dataDir, args: ['--max-body-bytes', '20000'] });
   });
 
@@ -210,13 +219,54 @@ describe('SPARQL protocol', () => {
   });
 
   it('answers 501 naming an unsupported feature', async () => {
-    // FROM needs dataset assembly, which the evaluator does not do yet.
-    const query = 'SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }';
+    // Outbound requests are off by default, so federated queries are refused.
+    const query = 'SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }';
     const response = await server.request(`/sparql?query=${encodeURIComponent(query)}`);
     assert.equal(response.status, 501);
     const body = (await response.json()) as { error: string; detail: string };
     assert.equal(body.error, 'Not implemented');
-    assert.match(body.detail, /FROM/);
+    assert.match(body.detail, /SERVICE/);
+  });
+
+  it('takes default-graph-uri over FROM', async () => {
+    const query =
+      'SELECT ?o FROM <http://example.org/none> WHERE { ?s <http://example.org/age> ?o }';
+    const empty = await server.request(`/sparql?query=${encodeURIComponent(query)}`);
+    assert.equal(
+      ((await empty.json()) as { results: { bindings: unknown[] } }).results.bindings.length,
+      0,
+    );
+    const withGraph = await server.request(
+      `/sparql?query=${encodeURIComponent(query)}&default-graph-uri=${encodeURIComponent('http://example.org/people')}`,
+    );
+    assert.equal(withGraph.status, 200);
+    const rows = ((await withGraph.json()) as { results: { bindings: unknown[] } }).results
+      .bindings;
+    assert.equal(rows.length, 2);
+  });
+
+  it('rejects a relative default-graph-uri with 400', async () => {
+    const response = await server.request(
+      `/sparql?query=${encodeURIComponent('ASK {}')}&default-graph-uri=relative`,
+    );
+    assert.equal(response.status, 400);
+    assert.match(((await response.json()) as { detail: string }).detail, /default-graph-uri/);
+  });
+
+  it('returns the plan for explain=true', async () => {
+    const response = await server.request(
+      `/sparql?explain=true&query=${encodeURIComponent(SELECT)}`,
+    );
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /application\/json/);
+    const body = (await response.json()) as {
+      plan: { operator: string };
+      text: string;
+      resultCount: number;
+    };
+    assert.equal(body.resultCount, 3);
+    assert.equal(body.plan.operator, 'project');
+    assert.match(body.text, /step \?person <http:\/\/example.org\/name> \?name/);
   });
 
   it('keeps serving after bad requests', async () => {

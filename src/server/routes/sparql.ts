@@ -5,9 +5,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
-import { InvalidArgumentError, UnsupportedFeatureError } from '../../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
 import { Permission } from '../../security/permissions.js';
 import { readableQuads } from '../../security/quad-access.js';
+import { explainQuery } from '../../sparql/explain.js';
 import {
   executeQuery,
   parseQuery,
@@ -35,6 +36,8 @@ import { prefetch, toByteStream } from '../streaming.js';
 
 type Parameters = Record<string, string | string[] | undefined>;
 
+const ABSOLUTE_IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]*$/;
+
 const BOOLEAN_OFFERED = [RESULTS_MEDIA_TYPES.json, RESULTS_MEDIA_TYPES.xml] as const;
 
 export function registerSparqlRoutes(app: FastifyInstance, context: ServerContext): void {
@@ -60,11 +63,9 @@ async function answerQuery(
   const queryText = extractQuery(request);
   const parameters = (request.query ?? {}) as Parameters;
   const bodyParameters = isForm(request) ? (request.body as Parameters) : {};
-  for (const name of ['default-graph-uri', 'named-graph-uri']) {
-    if (parameters[name] !== undefined || bodyParameters[name] !== undefined) {
-      throw new UnsupportedFeatureError(`the ${name} protocol parameter`);
-    }
-  }
+  // The protocol's dataset parameters override FROM and FROM NAMED in the query text.
+  const defaultGraphs = graphParameter('default-graph-uri', parameters, bodyParameters);
+  const namedGraphs = graphParameter('named-graph-uri', parameters, bodyParameters);
 
   const principal = request.principal!;
   const access = context.security.access.graphAccess(principal, Permission.Read, datasetName);
@@ -76,7 +77,26 @@ async function answerQuery(
     dictionary: stored.dictionary,
     quads: readableQuads(stored.quads, stored.dictionary, access),
   };
+  // Stop the evaluation when the client goes away before the response is complete.
+  const controller = new AbortController();
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
+  });
+
   const parsed = parseQuery(queryText);
+  const queryOptions = {
+    timeoutMs: context.config.queryTimeoutMs,
+    maxRows: context.config.maxResultRows,
+    maxGroups: context.config.maxGroups,
+    maxPathNodes: context.config.maxPathNodes,
+    signal: controller.signal,
+    ...(defaultGraphs ? { defaultGraphs } : {}),
+    ...(namedGraphs ? { namedGraphs } : {}),
+  };
+  if (isTrue(parameters.explain) || isTrue(bodyParameters.explain)) {
+    const explanation = await explainQuery(dataset, parsed, queryOptions);
+    return reply.type('application/json; charset=utf-8').send(explanation);
+  }
   // Negotiate before evaluating, so an unacceptable Accept header costs no query work.
   const offered = offeredFor(parsed.queryType);
   const mediaType = chooseMediaType(request, parameters, offered);
@@ -85,18 +105,8 @@ async function answerQuery(
     return reply.code(status).send(body);
   }
 
-  // Stop the evaluation when the client goes away before the response is complete.
-  const controller = new AbortController();
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
-  });
-
   const started = performance.now();
-  const result = await executeQuery(dataset, parsed, {
-    timeoutMs: context.config.queryTimeoutMs,
-    maxRows: context.config.maxResultRows,
-    signal: controller.signal,
-  });
+  const result = await executeQuery(dataset, parsed, queryOptions);
   request.log.info(
     {
       dataset: datasetName,
@@ -112,6 +122,28 @@ function offeredFor(queryType: ParsedQuery['queryType']): readonly string[] {
   if (queryType === 'SELECT') return RESULTS_OFFERED;
   if (queryType === 'ASK') return BOOLEAN_OFFERED;
   return GRAPH_OFFERED;
+}
+
+function isTrue(value: string | string[] | undefined): boolean {
+  return value === 'true' || value === '' || value === '1';
+}
+
+/** Returns the IRIs of a repeatable dataset parameter, from the URL and a form body. */
+function graphParameter(
+  name: string,
+  parameters: Parameters,
+  bodyParameters: Parameters,
+): string[] | undefined {
+  const values = [parameters[name], bodyParameters[name]]
+    .filter((value) => value !== undefined)
+    .flat() as string[];
+  if (values.length === 0) return undefined;
+  for (const iri of values) {
+    if (!ABSOLUTE_IRI.test(iri)) {
+      throw new InvalidArgumentError(`${name} must be an absolute IRI, got ${JSON.stringify(iri)}`);
+    }
+  }
+  return values;
 }
 
 /** Returns the query text, rejecting requests that give none or more than one. */

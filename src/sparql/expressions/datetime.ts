@@ -45,7 +45,9 @@ export interface DateTimeValue {
 // XML Schema 1.1 years: at least four digits, no leading zero beyond four, optional minus.
 const YEAR = '(-?(?:[1-9]\\d{3,}|0\\d{3}))';
 const ZONE = '(Z|[+-]\\d\\d:\\d\\d)?';
-const DATE_TIME = new RegExp(`^${YEAR}-(\\d\\d)-(\\d\\d)T(\\d\\d):(\\d\\d):(\\d\\d)(?:\\.(\\d+))?${ZONE}$`);
+const DATE_TIME = new RegExp(
+  `^${YEAR}-(\\d\\d)-(\\d\\d)T(\\d\\d):(\\d\\d):(\\d\\d)(?:\\.(\\d+))?${ZONE}$`,
+);
 const DATE = new RegExp(`^${YEAR}-(\\d\\d)-(\\d\\d)${ZONE}$`);
 
 /** True for leap years of the proleptic Gregorian calendar (year 0 is 1 BCE and is leap). */
@@ -107,7 +109,10 @@ export function parseDateTime(lexical: string, datatype: string): DateTimeValue 
   const offset = BigInt(timezoneMinutes ?? 0) * 60n;
   const whole = days * 86_400n + BigInt(hour * 3600 + minute * 60) - offset;
   const scale = fraction.length;
-  const instant = decimalNumeric(whole * 10n ** BigInt(scale) + second.unscaled * 10n ** BigInt(scale - second.scale), scale);
+  const instant = decimalNumeric(
+    whole * 10n ** BigInt(scale) + second.unscaled * 10n ** BigInt(scale - second.scale),
+    scale,
+  );
   return {
     datatype,
     year,
@@ -141,7 +146,8 @@ const MAX_ZONE = decimalNumeric(14n * 3600n, 0);
  * unknown timezone.
  */
 export function compareDateTimes(a: DateTimeValue, b: DateTimeValue): number {
-  if (a.datatype !== b.datatype) throw new ExpressionError('Cannot compare xsd:date with xsd:dateTime');
+  if (a.datatype !== b.datatype)
+    throw new ExpressionError('Cannot compare xsd:date with xsd:dateTime');
   const order = compareNumeric(a.instant, b.instant);
   if (a.hasTimezone !== b.hasTimezone) {
     const gap = order < 0 ? subtract(b.instant, a.instant) : subtract(a.instant, b.instant);
@@ -171,14 +177,7 @@ function integerResult(n: bigint | number): Value {
 
 /** The accessor functions YEAR ... TZ, by the lower-case names sparqljs gives them. */
 export type DateTimeAccessor =
-  | 'year'
-  | 'month'
-  | 'day'
-  | 'hours'
-  | 'minutes'
-  | 'seconds'
-  | 'timezone'
-  | 'tz';
+  'year' | 'month' | 'day' | 'hours' | 'minutes' | 'seconds' | 'timezone' | 'tz';
 
 /**
  * Applies YEAR, MONTH, DAY, HOURS, MINUTES, SECONDS, TIMEZONE or TZ to an xsd:dateTime.

@@ -3,41 +3,15 @@
  * which FILTER turns into false and projection into an unbound value.
  */
 import { ExpressionError } from '../../errors.js';
-import { RDF_LANG_STRING, XSD_STRING } from '../../rdf/terms.js';
 import type { TermId } from '../../store/types.js';
 import type { Expression, Operator } from '../algebra.js';
 import { UNBOUND, type Solution } from '../context.js';
 import { castValue } from './casts.js';
-import {
-  arithmetic,
-  datatypeOfRank,
-  formatNumeric,
-  integerNumeric,
-  negate,
-  roundNumeric,
-  type ArithmeticOperator,
-  type NumericValue,
-} from './numeric.js';
+import { BUILTIN_FUNCTIONS, numericArgument, numericResult } from './functions.js';
+import { arithmetic, negate, type ArithmeticOperator } from './numeric.js';
 import { compareValues, effectiveBooleanValue, valuesEqual } from './operators.js';
-import {
-  codePointLength,
-  concat,
-  langMatches,
-  type RegexCache,
-  requireCompatible,
-  requireString,
-  sameKindString,
-  substring,
-} from './strings.js';
-import {
-  booleanValue,
-  iriValue,
-  isSimpleString,
-  isStringLiteral,
-  literalValue,
-  numericOf,
-  type Value,
-} from './values.js';
+import type { RegexCache } from './regex.js';
+import { booleanValue, isStringLiteral, type Value } from './values.js';
 
 /** The query state that expression evaluation reads. */
 export interface ExpressionEnvironment {
@@ -71,31 +45,9 @@ export const SUPPORTED_OPERATORS: ReadonlySet<string> = new Set([
   'in',
   'notin',
   'bound',
-  'isiri',
-  'isuri',
-  'isblank',
-  'isliteral',
-  'isnumeric',
-  'str',
-  'lang',
-  'datatype',
-  'langmatches',
-  'sameterm',
-  'regex',
-  'contains',
-  'strstarts',
-  'strends',
-  'strlen',
-  'ucase',
-  'lcase',
-  'concat',
-  'substr',
   'if',
   'coalesce',
-  'abs',
-  'ceil',
-  'floor',
-  'round',
+  ...BUILTIN_FUNCTIONS.keys(),
 ]);
 
 /** Returns the FILTER outcome: the effective boolean value, false on any expression error. */
@@ -151,16 +103,6 @@ function tryEbv(
     if (error instanceof ExpressionError) return error;
     throw error;
   }
-}
-
-function numericArg(v: Value, fn: string): NumericValue {
-  const n = numericOf(v);
-  if (n === null) throw new ExpressionError(`${fn} expects a number, got ${v.key}`);
-  return n;
-}
-
-function numericResult(n: NumericValue): Value {
-  return literalValue(formatNumeric(n), datatypeOfRank(n.rank));
 }
 
 /** IN: true if any member equals; else an error if any comparison failed; else false. */
@@ -233,11 +175,16 @@ function evaluateCall(
       return booleanValue(!evaluateIn(args, solution, env));
   }
   const values = args.map((arg) => evaluateExpression(arg, solution, env));
-  return applyFunction(name, values, env);
+  return applyFunction(name, values, solution, env);
 }
 
-function applyFunction(name: string, values: Value[], env: ExpressionEnvironment): Value {
-  const [a, b, c] = values;
+function applyFunction(
+  name: string,
+  values: Value[],
+  solution: Solution,
+  env: ExpressionEnvironment,
+): Value {
+  const [a, b] = values;
   switch (name) {
     case '!':
       return booleanValue(!effectiveBooleanValue(a!));
@@ -258,74 +205,20 @@ function applyFunction(name: string, values: Value[], env: ExpressionEnvironment
     case '*':
     case '/':
       return numericResult(
-        arithmetic(name as ArithmeticOperator, numericArg(a!, name), numericArg(b!, name)),
+        arithmetic(
+          name as ArithmeticOperator,
+          numericArgument(a!, name),
+          numericArgument(b!, name),
+        ),
       );
     case 'UMINUS':
-      return numericResult(negate(numericArg(a!, '-')));
+      return numericResult(negate(numericArgument(a!, '-')));
     case 'UPLUS':
-      return numericResult(numericArg(a!, '+'));
-    case 'isiri':
-    case 'isuri':
-      return booleanValue(a!.kind === 'NamedNode');
-    case 'isblank':
-      return booleanValue(a!.kind === 'BlankNode');
-    case 'isliteral':
-      return booleanValue(a!.kind === 'Literal');
-    case 'isnumeric':
-      return booleanValue(numericOf(a!) !== null);
-    case 'str':
-      if (a!.kind === 'BlankNode') throw new ExpressionError('STR of a blank node');
-      return literalValue(a!.value, XSD_STRING);
-    case 'lang':
-      if (a!.kind !== 'Literal') throw new ExpressionError('LANG expects a literal');
-      return literalValue(a!.language, XSD_STRING);
-    case 'datatype':
-      if (a!.kind !== 'Literal') throw new ExpressionError('DATATYPE expects a literal');
-      return iriValue(a!.language !== '' ? RDF_LANG_STRING : a!.datatype);
-    case 'langmatches':
-      return booleanValue(langMatches(a!, b!));
-    case 'sameterm':
-      return booleanValue(a!.key === b!.key);
-    case 'regex': {
-      requireString(a!, 'REGEX');
-      if (!isSimpleString(b!)) throw new ExpressionError('REGEX pattern must be a simple literal');
-      if (c !== undefined && !isSimpleString(c))
-        throw new ExpressionError('REGEX flags must be a simple literal');
-      return booleanValue(env.regexCache.test(a!.value, b!.value, c?.value ?? ''));
-    }
-    case 'contains':
-      requireCompatible(a!, b!, 'CONTAINS');
-      return booleanValue(a!.value.includes(b!.value));
-    case 'strstarts':
-      requireCompatible(a!, b!, 'STRSTARTS');
-      return booleanValue(a!.value.startsWith(b!.value));
-    case 'strends':
-      requireCompatible(a!, b!, 'STRENDS');
-      return booleanValue(a!.value.endsWith(b!.value));
-    case 'strlen':
-      return numericResult(
-        integerNumeric(BigInt(codePointLength(requireString(a!, 'STRLEN').value))),
-      );
-    case 'ucase':
-      return sameKindString(requireString(a!, 'UCASE').value.toUpperCase(), a!);
-    case 'lcase':
-      return sameKindString(requireString(a!, 'LCASE').value.toLowerCase(), a!);
-    case 'concat':
-      return concat(values);
-    case 'substr':
-      requireString(a!, 'SUBSTR');
-      return substring(
-        a!,
-        numericArg(b!, 'SUBSTR'),
-        c === undefined ? undefined : numericArg(c, 'SUBSTR'),
-      );
-    case 'abs':
-    case 'ceil':
-    case 'floor':
-    case 'round':
-      return numericResult(roundNumeric(name, numericArg(a!, name.toUpperCase())));
+      return numericResult(numericArgument(a!, '+'));
   }
-  throw new ExpressionError(`Unknown function ${name}`);
+  const builtin = BUILTIN_FUNCTIONS.get(name);
+  if (builtin === undefined) throw new ExpressionError(`Unknown function ${name}`);
+  return builtin(values, { environment: env, solution, regexCache: env.regexCache });
 }
 
 /** True when the value is a literal that string functions accept. */

@@ -23,7 +23,9 @@ export const HASH_FUNCTIONS: readonly HashFunction[] = Object.keys(ALGORITHMS) a
 /** Hashes a simple literal or xsd:string; a language-tagged or other literal is an error. */
 export function hashValue(fn: HashFunction, v: Value): Value {
   if (!isSimpleString(v)) {
-    throw new ExpressionError(`${fn.toUpperCase()} expects a simple literal or xsd:string, got ${v.key}`);
+    throw new ExpressionError(
+      `${fn.toUpperCase()} expects a simple literal or xsd:string, got ${v.key}`,
+    );
   }
   const digest = createHash(ALGORITHMS[fn]).update(v.value, 'utf8').digest('hex');
   return literalValue(digest, XSD_STRING);

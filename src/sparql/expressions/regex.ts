@@ -1,7 +1,7 @@
 /**
  * REGEX and REPLACE (SPARQL 1.1 sections 17.4.3.14 and 17.4.3.15) on RE2, a linear-time
  * engine, so a hostile pattern cannot backtrack for hours between two deadline checks.
- * JavaScript's RegExp never sees a user pattern.
+ * JavaScript's RegExp never runs a user pattern.
  */
 import { RE2, type RE2ExecArray } from 're2-wasm';
 import { ExpressionError, QueryEvaluationError } from '../../errors.js';
@@ -102,7 +102,9 @@ function parseReplacement(replacement: string): ReplacementPart[] {
     } else if (c === '$') {
       const digits = /^\d\d?/.exec(replacement.slice(i + 1));
       if (digits === null)
-        throw new ExpressionError(`Invalid REPLACE replacement "${replacement}": $ without a group number`);
+        throw new ExpressionError(
+          `Invalid REPLACE replacement "${replacement}": $ without a group number`,
+        );
       if (literal !== '') parts.push(literal);
       literal = '';
       parts.push(Number(digits[0]));

@@ -96,9 +96,7 @@ export function strBeforeOrAfter(text: Value, needle: Value, fn: 'strbefore' | '
   const index = text.value.indexOf(needle.value);
   if (index < 0) return literalValue('', XSD_STRING);
   const part =
-    fn === 'strbefore'
-      ? text.value.slice(0, index)
-      : text.value.slice(index + needle.value.length);
+    fn === 'strbefore' ? text.value.slice(0, index) : text.value.slice(index + needle.value.length);
   return sameKindString(part, text);
 }
 

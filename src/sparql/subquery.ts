@@ -1,0 +1,39 @@
+/**
+ * Subqueries ({ SELECT ... } inside a group, SPARQL 1.1 section 12). A subquery shares the
+ * outer query's slot table, and its Project leaves every slot it does not project unbound,
+ * so its other variables never join with outer variables of the same name.
+ */
+import type * as Sparql from 'sparqljs';
+import { UnsupportedFeatureError } from '../errors.js';
+import type { GraphTarget, Operator } from './algebra.js';
+import { needsGrouping } from './group.js';
+import { translateQuery, type TranslationScope } from './query.js';
+import type { TranslationContext } from './translate.js';
+
+/** Translates a subquery; its projected variables join the scope of the enclosing group. */
+export function translateSubquery(
+  subquery: Sparql.SelectQuery,
+  graph: GraphTarget,
+  context: TranslationContext,
+): Operator {
+  // EXISTS runs its pattern with the outer values already bound, which would make the
+  // subquery's Project drop them.
+  if (context.insideExists) throw new UnsupportedFeatureError('subquery inside EXISTS');
+  if (graph.type === 'variable') {
+    // Under GRAPH ?g the subquery runs once for all graphs, which gives per-graph results
+    // only for operators that treat each graph's solutions independently.
+    if (subquery.limit !== undefined || subquery.offset !== undefined)
+      throw new UnsupportedFeatureError('LIMIT or OFFSET in a subquery inside GRAPH ?var');
+    if (needsGrouping(subquery))
+      throw new UnsupportedFeatureError('aggregation in a subquery inside GRAPH ?var');
+  }
+  // A null base IRI means the enclosing query's base is unknown, which a scope marks by
+  // leaving the field out.
+  const scope: TranslationScope =
+    context.baseIri === null
+      ? { variables: context.variables, graph }
+      : { variables: context.variables, graph, baseIri: context.baseIri };
+  const nested = translateQuery(subquery, scope);
+  for (const name of nested.variables) context.inScope.add(name);
+  return nested.algebra;
+}
