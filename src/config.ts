@@ -25,6 +25,8 @@ export interface Config {
   maxGroups: number;
   /** Maximum nodes the property paths of one query may visit in total. */
   maxPathNodes: number;
+  /** Estimated bytes one query may hold in memory (sorts, hash tables, groups, paths). */
+  maxQueryMemoryBytes: number;
   /** Lifetime of a session token from POST /auth/login, in seconds. */
   sessionTtlSeconds: number;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
@@ -40,6 +42,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   maxBodyBytes: 10 * 1024 * 1024,
   maxGroups: 1_000_000,
   maxPathNodes: 10_000_000,
+  maxQueryMemoryBytes: 512 * 1024 * 1024,
   sessionTtlSeconds: 3600,
   logLevel: 'info',
 });
@@ -54,6 +57,7 @@ const NUMERIC_KEYS: readonly ConfigKey[] = [
   'maxBodyBytes',
   'maxGroups',
   'maxPathNodes',
+  'maxQueryMemoryBytes',
   'sessionTtlSeconds',
 ];
 const STRING_KEYS: readonly ConfigKey[] = ['dataDir', 'host', 'tlsCert', 'tlsKey', 'logLevel'];
@@ -68,6 +72,7 @@ const ENVIRONMENT: Record<string, ConfigKey> = {
   SEVEN_TICK_MAX_BODY_BYTES: 'maxBodyBytes',
   SEVEN_TICK_MAX_GROUPS: 'maxGroups',
   SEVEN_TICK_MAX_PATH_NODES: 'maxPathNodes',
+  SEVEN_TICK_MAX_QUERY_MEMORY_BYTES: 'maxQueryMemoryBytes',
   SEVEN_TICK_LOG_LEVEL: 'logLevel',
 };
 

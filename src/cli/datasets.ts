@@ -24,7 +24,7 @@ export function datasetCreate(
 }
 
 export function datasetList(dataDir: string): void {
-  const engine = Engine.open(dataDir);
+  const engine = Engine.open(dataDir, { readonly: true });
   try {
     for (const info of engine.listDatasets()) {
       console.log(`${info.name}\t${info.quads} quads\tcreated ${info.createdAt}`);
@@ -51,7 +51,13 @@ export function datasetDrop(dataDir: string, name: string): void {
 export function checkCommand(dataDir: string): void {
   const db = openDatabase(dataDir, { readonly: true });
   try {
-    const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+    let rows: { integrity_check: string }[];
+    try {
+      rows = db.pragma('integrity_check') as { integrity_check: string }[];
+    } catch (error) {
+      // SQLite raises rather than reports when the file is damaged badly enough.
+      throw new StorageCorruptError(`SQLite integrity check failed: ${(error as Error).message}`);
+    }
     const problems = rows.map((row) => row.integrity_check).filter((text) => text !== 'ok');
     if (problems.length > 0) {
       throw new StorageCorruptError(
@@ -61,7 +67,7 @@ export function checkCommand(dataDir: string): void {
   } finally {
     db.close();
   }
-  const engine = Engine.open(dataDir);
+  const engine = Engine.open(dataDir, { readonly: true });
   try {
     const datasets = engine.listDatasets();
     console.log(

@@ -1,7 +1,7 @@
 /** `seven-tick load`: bulk load RDF files into a dataset, one atomic commit per file. */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { formatFromFileName } from '../rdf/formats.js';
 import { Engine } from '../storage/engine.js';
 import { createLoadProgress } from './progress.js';
@@ -17,11 +17,14 @@ export async function loadCommand(files: string[], options: LoadCommandOptions):
   // files loaded and the rest not.
   const sizes = files.map((file) => {
     formatFromFileName(file);
+    let stats;
     try {
-      return statSync(file).size;
+      stats = statSync(file);
     } catch {
-      throw new InvalidArgumentError(`Cannot read ${file}: no such file`);
+      throw new NotFoundError(`Cannot load ${file}: no such file`);
     }
+    if (!stats.isFile()) throw new InvalidArgumentError(`Cannot load ${file}: not a regular file`);
+    return stats.size;
   });
 
   const engine = Engine.open(options.dataDir);
@@ -51,6 +54,13 @@ export async function loadCommand(files: string[], options: LoadCommandOptions):
       } catch (error) {
         progress.stop();
         console.error(`${file}: nothing loaded from this file.`);
+        const skipped = files.slice(index + 1);
+        if (skipped.length > 0) {
+          console.error(`Not attempted, since loading stopped: ${skipped.join(', ')}`);
+        }
+        if (index > 0) {
+          console.error(`Loaded before the error, and kept: ${files.slice(0, index).join(', ')}`);
+        }
         throw error;
       }
     }

@@ -58,6 +58,10 @@ program
     '--max-path-nodes <n>',
     'maximum nodes property paths of one query visit (default 10000000)',
   )
+  .option(
+    '--max-query-memory-bytes <n>',
+    'estimated bytes one query may hold in memory (default 536870912)',
+  )
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
   .option('--sample-data', 'load the bundled vocabularies into the default dataset when empty')
   .action(async (options) => {
@@ -73,6 +77,7 @@ program
       maxBodyBytes: options.maxBodyBytes,
       maxGroups: options.maxGroups,
       maxPathNodes: options.maxPathNodes,
+      maxQueryMemoryBytes: options.maxQueryMemoryBytes,
       logLevel: options.logLevel,
     });
     const server = await startServer(config, {

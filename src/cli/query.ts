@@ -1,7 +1,7 @@
 /** `seven-tick query`: run one SPARQL query against a data dir, without a server. */
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { RDF_FORMATS, type RdfFormat } from '../rdf/formats.js';
 import { serializeQuads } from '../rdf/serialize.js';
 import { explainQuery } from '../sparql/explain.js';
@@ -31,9 +31,13 @@ export async function queryCommand(
   options: QueryCommandOptions,
 ): Promise<void> {
   if ((text === undefined) === (options.file === undefined)) {
-    throw new InvalidArgumentError('Give the query either as an argument or with --file, not both');
+    throw new InvalidArgumentError(
+      text === undefined
+        ? 'Missing query: give it as an argument or with --file'
+        : 'Give the query as an argument or with --file, not both',
+    );
   }
-  const queryText = text ?? readFileSync(options.file!, 'utf8');
+  const queryText = text ?? readQueryFile(options.file!);
   const format = options.format;
   if (
     format !== undefined &&
@@ -45,7 +49,7 @@ export async function queryCommand(
     );
   }
 
-  const engine = Engine.open(options.dataDir);
+  const engine = Engine.open(options.dataDir, { readonly: true });
   try {
     const parsed = parseQuery(queryText);
     if (options.explain) {
@@ -87,6 +91,14 @@ export async function queryCommand(
     }
   } finally {
     engine.close();
+  }
+}
+
+function readQueryFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new NotFoundError(`Cannot read the query file ${file}: ${(error as Error).message}`);
   }
 }
 

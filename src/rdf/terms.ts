@@ -54,3 +54,12 @@ export function keyKind(key: string): TermKind {
 export function iriKey(iri: string): string {
   return iri;
 }
+
+/** A scheme, then no space, control character or other character that IRIs exclude. */
+// eslint-disable-next-line no-control-regex -- control characters are what this rejects
+const ABSOLUTE_IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\u0000-\u0020<>"{}|\\^`\u007f]*$/;
+
+/** Returns true when `iri` is an absolute IRI usable as a graph name. */
+export function isAbsoluteIri(iri: string): boolean {
+  return ABSOLUTE_IRI.test(iri);
+}

@@ -75,6 +75,13 @@ function expandIPv6(text: string): string[] {
   return [...groups, ...tail].map((group) => parseInt(group, 16).toString(16));
 }
 
+/**
+ * Slack on the threshold. Failures of one burst have already decayed a little by the time the
+ * last one lands (ten failures within a minute score about 9.94), and without it the block
+ * would come one failure late. Failures spread over a longer time still count for less.
+ */
+const BURST_TOLERANCE = 0.1;
+
 /** The bounded table of failure scores per client address. */
 export class AddressMonitor {
   readonly blockThreshold: number;
@@ -106,7 +113,7 @@ export class AddressMonitor {
     const entry = this.entries.get(key) ?? { score: 0, updatedAt: time, blockedUntil: null };
     this.decay(entry, time);
     entry.score += 1;
-    if (entry.score >= this.blockThreshold && !this.isBlockedAt(entry, time)) {
+    if (entry.score + BURST_TOLERANCE >= this.blockThreshold && !this.isBlockedAt(entry, time)) {
       entry.blockedUntil = time + this.blockMs;
     }
     this.touch(key, entry);

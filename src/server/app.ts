@@ -5,7 +5,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.js';
-import { AuthenticationError } from '../errors.js';
+import { AuthenticationError, InvalidArgumentError } from '../errors.js';
 import type { Principal } from '../security/principal.js';
 import type { Engine } from '../storage/engine.js';
 import { describeError, sendError } from './errors.js';
@@ -28,6 +28,8 @@ declare module 'fastify' {
 export interface ServerState {
   /** True once storage is open and datasets are loaded; /ready returns 503 before. */
   ready: boolean;
+  /** Abort controllers of the queries running now, so shutdown can cancel them. */
+  activeQueries: Set<AbortController>;
 }
 
 export interface ServerContext {
@@ -52,14 +54,22 @@ export async function buildServer(
     bodyLimit: context.config.maxBodyBytes,
     // Never let a client pick the request id that shows up in logs and error bodies.
     requestIdHeader: false,
+    // Validate JSON bodies as sent: no type coercion, and unknown fields are errors.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     ...(options.https ? { https: { ...options.https, minVersion: 'TLSv1.2' as const } } : {}),
   }) as unknown as FastifyInstance;
 
   await app.register(formbody);
+  // Decode as strict UTF-8: a malformed byte is a client error, not a silent U+FFFD.
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   for (const type of ['application/sparql-query', 'application/sparql-update']) {
-    app.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) =>
-      done(null, body),
-    );
+    app.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, done) => {
+      try {
+        done(null, utf8.decode(body as Buffer));
+      } catch {
+        done(new InvalidArgumentError(`The ${type} body is not valid UTF-8`), undefined);
+      }
+    });
   }
 
   app.addHook('onRequest', async (request, reply) => {

@@ -54,6 +54,17 @@ export function describeError(
     if (error.location?.column !== undefined) body.column = error.location.column;
     return { status, body };
   }
+  // Operators chained thousands deep (OPTIONAL after OPTIONAL) recurse during evaluation.
+  if (error instanceof RangeError && error.message.includes('call stack')) {
+    return {
+      status: 400,
+      body: {
+        error: 'Limit exceeded',
+        detail: 'The query is too large or too deeply nested to evaluate; split or simplify it',
+        code: 'LIMIT_EXCEEDED',
+      },
+    };
+  }
   const fastifyError = error as Partial<FastifyError>;
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -109,7 +120,10 @@ export function sendError(
     if (typeof retryAfterSeconds === 'number')
       reply.header('retry-after', String(retryAfterSeconds));
     // A blocked client address is rate limiting, not a credentials problem.
-    if (event?.reason === 'address-blocked') status = 429;
+    if (event?.reason === 'address-blocked') {
+      status = 429;
+      body.error = 'Too many requests';
+    }
   }
   if (status === 500) request.log.error({ err: error }, 'request failed');
   else if (status >= 500)

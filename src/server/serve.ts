@@ -3,7 +3,8 @@
  * (when asked) loads the sample data, and only then reports ready. Until then every route
  * but /health and /ready returns 503.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -13,6 +14,9 @@ import { loadSampleDataIfEmpty } from '../storage/sample-data.js';
 import { buildServer, type ServerContext } from './app.js';
 import { loggerOptions } from './logging.js';
 import { createSecurityServices } from './security-services.js';
+
+/** File in the data dir that receives a generated admin password when stdout is no terminal. */
+export const INITIAL_PASSWORD_FILE = 'initial-admin-password';
 
 export interface StartOptions {
   /** Load the bundled vocabularies when the data dir has no quads. */
@@ -43,7 +47,7 @@ export async function startServer(
 
   // Storage and security are filled in by open() below; the readiness hook keeps requests
   // away from them until then.
-  const context = { config, state: { ready: false } } as ServerContext;
+  const context = { config, state: { ready: false, activeQueries: new Set() } } as ServerContext;
   const app = await buildServer(context, { loggerInstance: logger, https });
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, dataDir: config.dataDir }, 'listening');
@@ -54,7 +58,7 @@ export async function startServer(
       logger.info({ datasets: context.engine.listDatasets().length }, 'ready');
     },
     (error: unknown) => {
-      logger.fatal({ err: error }, 'start-up failed; the server stays unready');
+      logger.fatal({ err: error }, 'start-up failed; exiting');
       throw error;
     },
   );
@@ -65,6 +69,10 @@ export async function startServer(
     ready,
     url: address,
     async close() {
+      // Cancel running queries first: app.close() waits for open requests to finish.
+      for (const controller of context.state.activeQueries) {
+        controller.abort(new Error('server shutting down'));
+      }
       await app.close();
       await ready.catch(() => undefined);
       context.engine?.close();
@@ -73,10 +81,8 @@ export async function startServer(
 }
 
 async function open(context: ServerContext, logger: Logger, options: StartOptions): Promise<void> {
-  // Give the event loop a turn so /health responds before the blocking index rebuild.
-  await new Promise((resolve) => setImmediate(resolve));
   const started = performance.now();
-  context.engine = Engine.open(context.config.dataDir);
+  context.engine = await Engine.openAsync(context.config.dataDir);
   context.engine.createDataset(DEFAULT_DATASET);
   logger.info(
     {
@@ -93,14 +99,7 @@ async function open(context: ServerContext, logger: Logger, options: StartOption
   const admin = await ensureAdmin(context.security.users, { password: options.adminPassword });
   if (admin.created) {
     logger.info({ username: 'admin', generated: admin.generated }, 'admin user created');
-    if (admin.generated) {
-      // Printed, never logged: this is the only time the password exists outside its hash.
-      (options.announce ?? console.log)(
-        `\nCreated the user "admin" with the generated password:\n\n    ${admin.password}\n\n` +
-          'It is shown only this once. Change it with `seven-tick user passwd admin`, or start ' +
-          'with SEVEN_TICK_ADMIN_PASSWORD set on an empty data dir.\n',
-      );
-    }
+    if (admin.generated) announcePassword(admin.password, context.config.dataDir, logger, options);
   }
 
   if (options.sampleData) {
@@ -114,6 +113,35 @@ async function open(context: ServerContext, logger: Logger, options: StartOption
       );
     }
   }
+}
+
+/**
+ * Hands the generated admin password to the operator without putting it in a log: printed on
+ * a terminal, otherwise (under systemd, Docker, a pipe) written to a file only the owner can
+ * read, and the log names the file.
+ */
+function announcePassword(
+  password: string,
+  dataDir: string,
+  logger: Logger,
+  options: StartOptions,
+): void {
+  const advice =
+    'Change it with `seven-tick user passwd admin`, or set SEVEN_TICK_ADMIN_PASSWORD before ' +
+    'the first start on an empty data dir.';
+  if (options.announce || process.stdout.isTTY) {
+    (options.announce ?? console.log)(
+      `\nCreated the user "admin" with the generated password:\n\n    ${password}\n\n` +
+        `It is shown only this once. ${advice}\n`,
+    );
+    return;
+  }
+  const file = path.join(dataDir, INITIAL_PASSWORD_FILE);
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  logger.warn(
+    { file },
+    `the generated admin password is in ${file}; read it, delete the file, and ${advice}`,
+  );
 }
 
 function elapsed(started: number): number {

@@ -2,7 +2,8 @@
  * Evaluation of Group and Aggregation (SPARQL 1.1 sections 11 and 18.5). The input is hashed
  * into groups by the ids of its key values, and each group keeps one accumulator per
  * aggregate. Memory therefore grows with the number of groups, not of solutions, except that
- * DISTINCT aggregates also keep the distinct values they have seen.
+ * DISTINCT aggregates also keep the distinct values they have seen and GROUP_CONCAT keeps its
+ * parts. All of it is charged to the query's memory budget.
  */
 import { ExpressionError, LimitExceededError } from '../errors.js';
 import { XSD_STRING } from '../rdf/terms.js';
@@ -23,14 +24,23 @@ import {
   type NumericValue,
 } from './expressions/numeric.js';
 import { literalValue, numericOf, type Value } from './expressions/values.js';
+import {
+  arrayBytes,
+  mapEntryBytes,
+  MemoryReservation,
+  objectBytes,
+  POINTER_BYTES,
+  stringBytes,
+} from './memory.js';
 import { compareOrderKeys } from './order.js';
 
 /**
  * Running state of one aggregate over one group. `add` takes the argument's value, or
- * undefined when the argument is unbound or raised an error.
+ * undefined when the argument is unbound or raised an error, and returns the estimated bytes
+ * the accumulator newly keeps beyond its fixed size (ACCUMULATOR_BYTES).
  */
 interface Accumulator {
-  add(value: Value | undefined): void;
+  add(value: Value | undefined): number;
   /** Returns the aggregate's value, or undefined when it is an error (the slot stays unbound). */
   result(): Value | undefined;
 }
@@ -38,8 +48,9 @@ interface Accumulator {
 class CountAccumulator implements Accumulator {
   private count = 0n;
 
-  add(value: Value | undefined): void {
+  add(value: Value | undefined): number {
     if (value !== undefined) this.count++;
+    return 0;
   }
 
   result(): Value {
@@ -58,15 +69,16 @@ class SumAccumulator implements Accumulator {
 
   constructor(private readonly average: boolean) {}
 
-  add(value: Value | undefined): void {
-    if (this.sum === undefined) return;
+  add(value: Value | undefined): number {
+    if (this.sum === undefined) return 0;
     const number = value === undefined ? null : numericOf(value);
     if (number === null) {
       this.sum = undefined;
-      return;
+      return 0;
     }
     this.sum = arithmetic('+', this.sum, number);
     this.count++;
+    return 0;
   }
 
   result(): Value | undefined {
@@ -87,10 +99,11 @@ class ExtremeAccumulator implements Accumulator {
 
   constructor(private readonly sign: 1 | -1) {}
 
-  add(value: Value | undefined): void {
-    if (value === undefined) return;
+  add(value: Value | undefined): number {
+    if (value === undefined) return 0;
     if (this.best === undefined || this.sign * compareOrderKeys(value, this.best) < 0)
       this.best = value;
+    return 0;
   }
 
   result(): Value | undefined {
@@ -101,8 +114,9 @@ class ExtremeAccumulator implements Accumulator {
 class SampleAccumulator implements Accumulator {
   private sample: Value | undefined;
 
-  add(value: Value | undefined): void {
+  add(value: Value | undefined): number {
     if (this.sample === undefined) this.sample = value;
+    return 0;
   }
 
   result(): Value | undefined {
@@ -120,13 +134,14 @@ class ConcatAccumulator implements Accumulator {
 
   constructor(private readonly separator: string) {}
 
-  add(value: Value | undefined): void {
-    if (this.parts === undefined) return;
+  add(value: Value | undefined): number {
+    if (this.parts === undefined) return 0;
     if (value === undefined || value.kind !== 'Literal') {
       this.parts = undefined;
-      return;
+      return 0;
     }
     this.parts.push(value.value);
+    return POINTER_BYTES + stringBytes(value.value);
   }
 
   result(): Value | undefined {
@@ -165,6 +180,23 @@ interface GroupState {
   readonly seen: (Set<string> | undefined)[];
 }
 
+/**
+ * Estimated fixed size of one accumulator: its object with a few fields. The one value that
+ * MIN, MAX and SAMPLE keep is not counted, because it is usually shared with the value cache.
+ */
+const ACCUMULATOR_BYTES = objectBytes(3);
+
+/** Returns the estimated size of a new group's state and its entry in the group table. */
+function groupBytes(groupKey: string, keyCount: number, aggregates: readonly Aggregate[]): number {
+  let bytes = objectBytes(3) + arrayBytes(keyCount) + 2 * arrayBytes(aggregates.length);
+  for (const aggregate of aggregates) {
+    bytes += ACCUMULATOR_BYTES;
+    // An empty Set for the DISTINCT values.
+    if (aggregate.distinct) bytes += objectBytes(4);
+  }
+  return mapEntryBytes(stringBytes(groupKey), bytes);
+}
+
 /** Marker of COUNT(*) values: any non-undefined Value makes the count advance. */
 const SOLUTION_PRESENT: Value = literalValue('', XSD_STRING);
 
@@ -177,6 +209,21 @@ export function* evaluateGroup(
   input: SolutionStream,
   ctx: QueryContext,
   env: ExpressionEnvironment,
+): SolutionStream {
+  const memory = new MemoryReservation(ctx);
+  try {
+    yield* groupSolutions(op, input, ctx, env, memory);
+  } finally {
+    memory.release();
+  }
+}
+
+function* groupSolutions(
+  op: Group,
+  input: SolutionStream,
+  ctx: QueryContext,
+  env: ExpressionEnvironment,
+  memory: MemoryReservation,
 ): SolutionStream {
   const maxGroups = ctx.maxGroups;
   const groups = new Map<string, GroupState>();
@@ -198,6 +245,7 @@ export function* evaluateGroup(
     if (state === undefined) {
       if (groups.size >= maxGroups)
         throw new LimitExceededError('GROUP BY groups', maxGroups, 'maxGroups');
+      memory.charge(groupBytes(groupKey, keyIds.length, op.aggregates));
       state = startGroup(keyIds);
       groups.set(groupKey, state);
     }
@@ -207,9 +255,10 @@ export function* evaluateGroup(
       const seen = state.seen[i];
       if (seen !== undefined && distinctKey !== undefined) {
         if (seen.has(distinctKey)) continue;
+        memory.charge(mapEntryBytes(stringBytes(distinctKey)));
         seen.add(distinctKey);
       }
-      state.accumulators[i]!.add(value);
+      memory.charge(state.accumulators[i]!.add(value));
     }
   }
 

@@ -10,6 +10,7 @@ import {
   type QuadCursor,
   type TermId,
 } from '../store/types.js';
+import { QuadStore } from '../store/quad-store.js';
 import { expressionSlots, type Bgp, type Expression, type PatternTerm } from './algebra.js';
 import {
   PAUSE,
@@ -19,6 +20,7 @@ import {
   type SolutionStream,
 } from './context.js';
 import { filterAccepts, type ExpressionEnvironment } from './expressions/evaluate.js';
+import { MergeJoinCursor, prefersMergeJoin } from './merge-join.js';
 
 /** Role of a quad position at one step of a plan. */
 const enum Mode {
@@ -47,6 +49,19 @@ interface PlanStep {
   /** Index of the triple pattern in the BGP, and the planner's estimate when it chose it. */
   readonly pattern: number;
   readonly estimate: number;
+  /** Set when this step is merge-joined with the step before it instead of looked up per row. */
+  readonly merge: MergeJoinStep | undefined;
+}
+
+/**
+ * A step joined to the previous step by a merge on one variable. Both steps have that variable
+ * as their only variable, so each reads one index range sorted by it.
+ */
+interface MergeJoinStep {
+  readonly slot: number;
+  /** Quad position of the variable in the previous step and in this one. */
+  readonly leftPosition: number;
+  readonly rightPosition: number;
 }
 
 interface BgpPlan {
@@ -59,6 +74,16 @@ interface BgpPlan {
 
 /** Divisor applied to a pattern's count for each of its variables that is already bound. */
 const BOUND_VARIABLE_SELECTIVITY = 20;
+
+/** A PlanStep while buildPlan is still filling it in. */
+interface MutablePlanStep {
+  positions: Position[];
+  namedGraphsOnly: boolean;
+  filters: Expression[];
+  pattern: number;
+  estimate: number;
+  merge: MergeJoinStep | undefined;
+}
 
 const EMPTY_CURSOR: QuadCursor = { s: 0, p: 0, o: 0, g: 0, next: () => false };
 
@@ -84,7 +109,11 @@ export class BgpEvaluator {
       return;
     }
     const counts = this.ctx.profile?.bgpRows(bgp, () =>
-      plan.steps.map((step) => ({ pattern: step.pattern, estimate: step.estimate })),
+      plan.steps.map((step) => ({
+        pattern: step.pattern,
+        estimate: step.estimate,
+        mergeSlot: step.merge?.slot,
+      })),
     );
     yield* this.walk(plan.steps, solution, counts);
   }
@@ -146,12 +175,16 @@ export class BgpEvaluator {
     const ctx = this.ctx;
     const last = steps.length - 1;
     const cursors: QuadCursor[] = new Array<QuadCursor>(steps.length);
-    cursors[0] = this.open(steps[0]!, solution);
+    // The merge cursor opened at a level whose next step is merge-joined with it.
+    const merges = new Array<MergeJoinCursor | undefined>(steps.length);
+    cursors[0] = this.openLevel(steps, 0, solution, merges);
     let level = 0;
     while (level >= 0) {
       if (ctx.step()) yield PAUSE;
       const cursor = cursors[level]!;
-      if (!cursor.next()) {
+      const found = cursor.next();
+      if (merges[level]?.takePause() === true) yield PAUSE;
+      if (!found) {
         level--;
         continue;
       }
@@ -163,9 +196,44 @@ export class BgpEvaluator {
         yield solution.slice();
       } else {
         level++;
-        cursors[level] = this.open(steps[level]!, solution);
+        cursors[level] = this.openLevel(steps, level, solution, merges);
       }
     }
+  }
+
+  /**
+   * Opens the cursor of one level: an index lookup, a merge cursor when the next step is
+   * merge-joined with this one, or the partner rows of the previous level's merge cursor.
+   */
+  private openLevel(
+    steps: readonly PlanStep[],
+    level: number,
+    solution: Solution,
+    merges: (MergeJoinCursor | undefined)[],
+  ): QuadCursor {
+    const step = steps[level]!;
+    merges[level] = undefined;
+    if (step.merge !== undefined) return merges[level - 1]!.partners;
+    const merge = steps[level + 1]?.merge;
+    if (merge === undefined) return this.open(step, solution);
+    const right = steps[level + 1]!;
+    const cursor = new MergeJoinCursor(
+      this.open(step, solution),
+      this.openRun(right, merge.rightPosition),
+      merge.leftPosition,
+      merge.rightPosition,
+      this.ctx,
+    );
+    merges[level] = cursor;
+    return cursor;
+  }
+
+  /** Opens the right run of a merge join: the step with its join variable unbound. */
+  private openRun(step: PlanStep, keyPosition: number): QuadCursor {
+    const ids = step.positions.map((position, index) =>
+      index === keyPosition ? ANY : position.value,
+    );
+    return this.ctx.quads.match(ids[0]!, ids[1]!, ids[2]!, ids[3]!);
   }
 
   private passes(filters: readonly Expression[], solution: Solution): boolean {
@@ -252,13 +320,7 @@ export class BgpEvaluator {
         if (typeof term !== 'number' && 'slot' in term) bound.add(term.slot);
     }
 
-    const steps: {
-      positions: Position[];
-      namedGraphsOnly: boolean;
-      filters: Expression[];
-      pattern: number;
-      estimate: number;
-    }[] = [];
+    const steps: MutablePlanStep[] = [];
     const boundSoFar = new Set(initiallyBound);
     for (const [stepIndex, index] of order.entries()) {
       const positions: Position[] = [];
@@ -280,8 +342,10 @@ export class BgpEvaluator {
         filters: [],
         pattern: index,
         estimate: estimates[stepIndex]!,
+        merge: undefined,
       });
     }
+    this.chooseMergeJoins(steps);
 
     const preFilters: Expression[] = [];
     for (const filter of bgp.filters) {
@@ -306,6 +370,50 @@ export class BgpEvaluator {
       else steps[target]!.filters.push(filter);
     }
     return { satisfiable: true, preFilters, steps: steps as unknown as PlanStep[] };
+  }
+
+  /**
+   * Marks each step that reads better as a merge join with the step before it: the previous
+   * step binds one variable ?x, this step has ?x already bound, every other position of both is
+   * a constant, and prefersMergeJoin picks the merge from the exact store counts.
+   *
+   * Only a QuadStore guarantees the order: with the three other positions bound, its match uses
+   * an ordering whose last key column is ?x (for (? p o g) GPOS, for (s p ? g) GSPO, for
+   * (s ? o g) GOSP), so ?x comes out ascending. Dataset views and filtered sources concatenate
+   * per-graph cursors, so their output is not sorted and they keep the nested loop.
+   * TODO: GRAPH ?g patterns are sorted by (?x, ?g) in the store and could merge on both.
+   */
+  private chooseMergeJoins(steps: MutablePlanStep[]): void {
+    if (!(this.ctx.quads instanceof QuadStore)) return;
+    for (let i = 0; i + 1 < steps.length; i++) {
+      const left = steps[i]!;
+      const right = steps[i + 1]!;
+      const leftPosition = left.positions.findIndex((position) => position.mode === Mode.Bind);
+      if (leftPosition < 0) continue;
+      const slot = left.positions[leftPosition]!.value;
+      const rightPosition = right.positions.findIndex(
+        (position) => position.mode === Mode.Bound && position.value === slot,
+      );
+      if (rightPosition < 0) continue;
+      const othersConstant = (positions: readonly Position[], keyPosition: number) =>
+        positions.every(
+          (position, index) => index === keyPosition || position.mode === Mode.Constant,
+        );
+      if (!othersConstant(left.positions, leftPosition)) continue;
+      if (!othersConstant(right.positions, rightPosition)) continue;
+      const leftRows = this.countRun(left.positions, leftPosition);
+      const rightRows = this.countRun(right.positions, rightPosition);
+      if (!prefersMergeJoin(leftRows, rightRows)) continue;
+      right.merge = { slot, leftPosition, rightPosition };
+      // The right step binds nothing, so it cannot start another merge.
+      i++;
+    }
+  }
+
+  /** Counts the quads of a step whose positions are constants except `keyPosition`. */
+  private countRun(positions: readonly Position[], keyPosition: number): number {
+    const ids = positions.map((position, index) => (index === keyPosition ? ANY : position.value));
+    return this.ctx.quads.count(ids[0]!, ids[1]!, ids[2]!, ids[3]!);
   }
 
   /** Returns the graph position of the BGP's patterns, or undefined when it cannot match. */

@@ -2,7 +2,8 @@
  * Per-query execution state: the dataset, the overlay dictionary for computed terms, and the
  * deadline, cancellation and event-loop pause checks that every inner loop goes through.
  */
-import { QueryCancelledError, QueryTimeoutError } from '../errors.js';
+import { LimitExceededError, QueryCancelledError, QueryTimeoutError } from '../errors.js';
+import { mapEntryBytes, POINTER_BYTES, stringBytes } from './memory.js';
 import type { QueryProfile } from './profile.js';
 import {
   LOCAL_ID_BASE,
@@ -36,6 +37,9 @@ export const DEFAULT_MAX_GROUPS = 1_000_000;
 /** Default maximum number of nodes the property paths of one query may visit. */
 export const DEFAULT_MAX_PATH_NODES = 10_000_000;
 
+/** Default budget of one query for what its operators keep in memory: 512 MiB, estimated. */
+export const DEFAULT_MAX_QUERY_MEMORY_BYTES = 512 * 1024 * 1024;
+
 export class QueryContext {
   /** Maximum number of groups one GROUP BY may form; more throw LimitExceededError. */
   maxGroups = DEFAULT_MAX_GROUPS;
@@ -43,6 +47,8 @@ export class QueryContext {
   profile: QueryProfile | undefined = undefined;
   /** Maximum nodes the property paths of this query may visit in total, past which they throw. */
   maxPathNodes = DEFAULT_MAX_PATH_NODES;
+  /** Budget in estimated bytes (see memory.ts) for what the operators of this query keep. */
+  maxQueryMemoryBytes = DEFAULT_MAX_QUERY_MEMORY_BYTES;
   readonly dictionary: TermDictionary;
   readonly quads: QuadSource;
   readonly slotCount: number;
@@ -50,6 +56,7 @@ export class QueryContext {
   private readonly timeoutMs: number;
   private readonly signal: AbortSignal | undefined;
   private steps = 0;
+  private memoryBytes = 0;
   private lastPause = Date.now();
   private readonly localIds = new Map<string, TermId>();
   private readonly localKeys: string[] = [];
@@ -96,12 +103,40 @@ export class QueryContext {
     this.lastPause = Date.now();
   }
 
+  /** Estimated bytes that the operators of this query keep in memory right now. */
+  get memoryInUse(): number {
+    return this.memoryBytes;
+  }
+
+  /**
+   * Adds `bytes` to the query's memory in use. Throws LimitExceededError, and charges
+   * nothing, when that would pass maxQueryMemoryBytes.
+   */
+  chargeMemory(bytes: number): void {
+    const total = this.memoryBytes + bytes;
+    if (total > this.maxQueryMemoryBytes) {
+      throw new LimitExceededError(
+        'Query memory (bytes)',
+        this.maxQueryMemoryBytes,
+        'maxQueryMemoryBytes',
+      );
+    }
+    this.memoryBytes = total;
+  }
+
+  /** Subtracts `bytes` that an operator charged and no longer keeps. */
+  releaseMemory(bytes: number): void {
+    this.memoryBytes = Math.max(0, this.memoryBytes - bytes);
+  }
+
   /** Returns the id of a term key: the store id when the store has it, else a query-local id. */
   idOf(key: string): TermId {
     const stored = this.dictionary.lookup(key);
     if (stored !== undefined) return stored;
     let local = this.localIds.get(key);
     if (local === undefined) {
+      // Query-local terms live as long as the query, so their memory is never released.
+      this.chargeMemory(mapEntryBytes(stringBytes(key), POINTER_BYTES) + POINTER_BYTES);
       local = LOCAL_ID_BASE + this.localKeys.length;
       this.localKeys.push(key);
       this.localIds.set(key, local);

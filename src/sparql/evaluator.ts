@@ -30,6 +30,17 @@ import {
   type ExpressionEnvironment,
 } from './expressions/evaluate.js';
 import { RegexCache } from './expressions/strings.js';
+import {
+  arrayBytes,
+  keyBytes,
+  mapEntryBytes,
+  MemoryReservation,
+  objectBytes,
+  POINTER_BYTES,
+  solutionBytes,
+  stringBytes,
+  valueBytes,
+} from './memory.js';
 import { valueFromKey, type Value } from './expressions/values.js';
 import { compareOrderKeys } from './order.js';
 
@@ -45,6 +56,8 @@ interface HashTable {
 export class Evaluator implements ExpressionEnvironment {
   readonly regexCache = new RegexCache();
   private readonly valueCache = new Map<TermId, Value>();
+  /** VALUES operators whose rows are already charged to the query's memory budget. */
+  private readonly chargedValues = new WeakSet<Values>();
   private readonly bgps: BgpEvaluator;
   private readonly paths: PathEvaluator;
 
@@ -158,24 +171,9 @@ export class Evaluator implements ExpressionEnvironment {
         }
         return;
       }
-      case 'distinct': {
-        const seen = new Set<string>();
-        for (const solution of this.run(op.input, seed)) {
-          if (solution === PAUSE) {
-            yield PAUSE;
-            continue;
-          }
-          let key = '';
-          for (const slot of op.slots) key += `${solution[slot]},`;
-          if (seen.has(key)) {
-            if (this.ctx.step()) yield PAUSE;
-            continue;
-          }
-          seen.add(key);
-          yield solution;
-        }
+      case 'distinct':
+        yield* this.distinct(op.input, op.slots, seed);
         return;
-      }
       case 'slice': {
         if (op.limit <= 0) return;
         let skipped = 0;
@@ -198,6 +196,31 @@ export class Evaluator implements ExpressionEnvironment {
     }
   }
 
+  /** DISTINCT and REDUCED: the first solution with each combination of `slots` values. */
+  private *distinct(input: Operator, slots: readonly number[], seed: Solution): SolutionStream {
+    const seen = new Set<string>();
+    const memory = new MemoryReservation(this.ctx);
+    try {
+      for (const solution of this.run(input, seed)) {
+        if (solution === PAUSE) {
+          yield PAUSE;
+          continue;
+        }
+        let key = '';
+        for (const slot of slots) key += `${solution[slot]},`;
+        if (seen.has(key)) {
+          if (this.ctx.step()) yield PAUSE;
+          continue;
+        }
+        memory.charge(mapEntryBytes(stringBytes(key)));
+        seen.add(key);
+        yield solution;
+      }
+    } finally {
+      memory.release();
+    }
+  }
+
   /** Join: an index nested-loop join into a BGP or Path operand, otherwise a hash join. */
   private *join(left: Operator, right: Operator, seed: Solution): SolutionStream {
     if (right.type === 'bgp') {
@@ -216,17 +239,23 @@ export class Evaluator implements ExpressionEnvironment {
       yield* this.bindJoin(right, left, seed);
       return;
     }
-    const table = yield* this.buildHashTable(right, sharedCertainSlots(left, right), seed);
-    for (const outer of this.run(left, seed)) {
-      if (outer === PAUSE) {
-        yield PAUSE;
-        continue;
+    const memory = new MemoryReservation(this.ctx);
+    try {
+      const keySlots = sharedCertainSlots(left, right);
+      const table = yield* this.buildHashTable(right, keySlots, seed, memory);
+      for (const outer of this.run(left, seed)) {
+        if (outer === PAUSE) {
+          yield PAUSE;
+          continue;
+        }
+        for (const inner of this.probe(table, outer)) {
+          if (this.ctx.step()) yield PAUSE;
+          const merged = merge(outer, inner);
+          if (merged !== undefined) yield merged;
+        }
       }
-      for (const inner of this.probe(table, outer)) {
-        if (this.ctx.step()) yield PAUSE;
-        const merged = merge(outer, inner);
-        if (merged !== undefined) yield merged;
-      }
+    } finally {
+      memory.release();
     }
   }
 
@@ -263,30 +292,38 @@ export class Evaluator implements ExpressionEnvironment {
       }
       return;
     }
-    const table = yield* this.buildHashTable(op.right, sharedCertainSlots(op.left, op.right), seed);
-    for (const outer of this.run(op.left, seed)) {
-      if (outer === PAUSE) {
-        yield PAUSE;
-        continue;
-      }
-      let matched = false;
-      for (const inner of this.probe(table, outer)) {
-        if (this.ctx.step()) yield PAUSE;
-        const merged = merge(outer, inner);
-        if (merged === undefined) continue;
-        if (expression === undefined || filterAccepts(expression, merged, this)) {
-          matched = true;
-          yield merged;
+    const memory = new MemoryReservation(this.ctx);
+    try {
+      const keySlots = sharedCertainSlots(op.left, op.right);
+      const table = yield* this.buildHashTable(op.right, keySlots, seed, memory);
+      for (const outer of this.run(op.left, seed)) {
+        if (outer === PAUSE) {
+          yield PAUSE;
+          continue;
         }
+        let matched = false;
+        for (const inner of this.probe(table, outer)) {
+          if (this.ctx.step()) yield PAUSE;
+          const merged = merge(outer, inner);
+          if (merged === undefined) continue;
+          if (expression === undefined || filterAccepts(expression, merged, this)) {
+            matched = true;
+            yield merged;
+          }
+        }
+        if (!matched) yield outer;
       }
-      if (!matched) yield outer;
+    } finally {
+      memory.release();
     }
   }
 
+  /** Materialises `op` into a hash table, charging each kept solution to `memory`. */
   private *buildHashTable(
     op: Operator,
     keySlots: readonly number[],
     seed: Solution,
+    memory: MemoryReservation,
   ): Generator<typeof PAUSE, HashTable, undefined> {
     const buckets = new Map<number | string, Solution[]>();
     for (const solution of this.run(op, seed)) {
@@ -297,14 +334,28 @@ export class Evaluator implements ExpressionEnvironment {
       if (this.ctx.step()) yield PAUSE;
       const key = hashKey(solution, keySlots);
       const bucket = buckets.get(key);
+      let bytes = solutionBytes(solution.length) + POINTER_BYTES;
+      if (bucket === undefined) bytes += mapEntryBytes(keyBytes(key), arrayBytes(0));
+      memory.charge(bytes);
       if (bucket === undefined) buckets.set(key, [solution]);
       else bucket.push(solution);
     }
     return { keySlots, buckets };
   }
 
-  /** VALUES: each row merged into the seed, skipping rows that conflict with it. */
+  /**
+   * VALUES: each row merged into the seed, skipping rows that conflict with it. The rows stay
+   * in the algebra for the whole query, so they are charged once per query and never released.
+   */
   private *inlineData(op: Values, seed: Solution): SolutionStream {
+    if (!this.chargedValues.has(op)) {
+      this.chargedValues.add(op);
+      for (const row of op.rows) {
+        let bytes = arrayBytes(row.length);
+        for (const key of row) if (key !== undefined) bytes += stringBytes(key);
+        this.ctx.chargeMemory(bytes);
+      }
+    }
     for (const row of op.rows) {
       if (this.ctx.step()) yield PAUSE;
       const solution = seed.slice();
@@ -327,22 +378,30 @@ export class Evaluator implements ExpressionEnvironment {
    * remove nothing.
    */
   private *minus(op: Minus, seed: Solution): SolutionStream {
-    const keySlots = sharedCertainSlots(op.left, op.right);
-    const table = yield* this.buildHashTable(op.right, keySlots, seed);
-    for (const outer of this.run(op.left, seed)) {
-      if (outer === PAUSE) {
-        yield PAUSE;
-        continue;
-      }
-      let removed = false;
-      for (const inner of this.probe(table, outer)) {
-        if (this.ctx.step()) yield PAUSE;
-        if (sharesBoundSlot(outer, inner, op.variableSlots) && merge(outer, inner) !== undefined) {
-          removed = true;
-          break;
+    const memory = new MemoryReservation(this.ctx);
+    try {
+      const keySlots = sharedCertainSlots(op.left, op.right);
+      const table = yield* this.buildHashTable(op.right, keySlots, seed, memory);
+      for (const outer of this.run(op.left, seed)) {
+        if (outer === PAUSE) {
+          yield PAUSE;
+          continue;
         }
+        let removed = false;
+        for (const inner of this.probe(table, outer)) {
+          if (this.ctx.step()) yield PAUSE;
+          if (
+            sharesBoundSlot(outer, inner, op.variableSlots) &&
+            merge(outer, inner) !== undefined
+          ) {
+            removed = true;
+            break;
+          }
+        }
+        if (!removed) yield outer;
       }
-      if (!removed) yield outer;
+    } finally {
+      memory.release();
     }
   }
 
@@ -350,10 +409,26 @@ export class Evaluator implements ExpressionEnvironment {
     return table.buckets.get(hashKey(outer, table.keySlots)) ?? [];
   }
 
+  /** ORDER BY; the rows it keeps are released when its stream ends or is closed. */
   private *orderBy(
     input: Operator,
     conditions: readonly OrderCondition[],
     seed: Solution,
+  ): SolutionStream {
+    const memory = new MemoryReservation(this.ctx);
+    try {
+      yield* this.sortRows(input, conditions, seed, memory);
+    } finally {
+      memory.release();
+    }
+  }
+
+  /** Collects, sorts and yields the solutions of ORDER BY, charging each kept row to `memory`. */
+  private *sortRows(
+    input: Operator,
+    conditions: readonly OrderCondition[],
+    seed: Solution,
+    memory: MemoryReservation,
   ): SolutionStream {
     const rows: { solution: Solution; keys: (Value | undefined)[] }[] = [];
     for (const solution of this.run(input, seed)) {
@@ -370,6 +445,10 @@ export class Evaluator implements ExpressionEnvironment {
           throw error;
         }
       });
+      let bytes = POINTER_BYTES + objectBytes(2) + solutionBytes(solution.length);
+      bytes += arrayBytes(keys.length);
+      for (const key of keys) if (key !== undefined) bytes += valueBytes(key);
+      memory.charge(bytes);
       rows.push({ solution, keys });
     }
     // The comparator counts steps too, so a huge sort still notices the deadline.

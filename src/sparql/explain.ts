@@ -21,6 +21,12 @@ export interface PlanNode {
    * more than a cardinality; compare it with `actualRows` to judge the chosen order.
    */
   estimatedRowsPerInput?: number;
+  /**
+   * For a BGP step that ran: how it joins the rows of the steps before it, either
+   * "index nested loop" (one index lookup per input row) or "merge join on ?x" (both sorted
+   * runs read once, which the planner picks for two adjacent steps sharing ?x).
+   */
+  algorithm?: string;
   /** Rows this node produced, summed over every time it ran. */
   actualRows: number;
   children: PlanNode[];
@@ -131,6 +137,10 @@ function describeBgp(
       operator: 'step',
       detail: patternText(bgp.patterns[step.pattern]!, slotNames),
       estimatedRowsPerInput: Math.round(Math.min(step.estimate, Number.MAX_SAFE_INTEGER)),
+      algorithm:
+        step.mergeSlot === undefined
+          ? 'index nested loop'
+          : `merge join on ${variableName(step.mergeSlot, slotNames)}`,
       actualRows: stats.rows[index]!,
       children: [],
     });
@@ -182,6 +192,7 @@ function variableName(slot: number, slotNames: readonly string[]): string {
 export function renderPlan(plan: PlanNode, depth = 0): string {
   const parts = [`${'  '.repeat(depth)}${plan.operator}`];
   if (plan.detail !== undefined) parts.push(plan.detail);
+  if (plan.algorithm !== undefined) parts.push(`(${plan.algorithm})`);
   if (plan.estimatedRowsPerInput !== undefined) {
     parts.push(`(estimated ${plan.estimatedRowsPerInput} per input row)`);
   }

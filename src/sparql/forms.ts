@@ -12,6 +12,7 @@ import {
   type Solution,
   type SolutionStream,
 } from './context.js';
+import { mapEntryBytes, MemoryReservation, NUMBER_BYTES, stringBytes } from './memory.js';
 import type { TemplateTerm, TemplateTriple } from './query.js';
 
 export type QuadStream = Generator<RDF.Quad | Pause, void, undefined>;
@@ -36,12 +37,28 @@ export class TermDecoder {
 /**
  * Instantiates the template once per solution, with fresh labels for template blank nodes in
  * each solution. Triples with an unbound variable, a literal subject or a non-IRI predicate
- * are skipped. Each triple is emitted once, because the result is an RDF graph.
+ * are skipped. Each triple is emitted once, because the result is an RDF graph, so the keys
+ * of the emitted triples are kept and charged to the query's memory budget.
  */
 export function* constructQuads(
+  ctx: QueryContext,
   solutions: SolutionStream,
   template: readonly TemplateTriple[],
   decoder: TermDecoder,
+): QuadStream {
+  const memory = new MemoryReservation(ctx);
+  try {
+    yield* instantiateTemplate(solutions, template, decoder, memory);
+  } finally {
+    memory.release();
+  }
+}
+
+function* instantiateTemplate(
+  solutions: SolutionStream,
+  template: readonly TemplateTriple[],
+  decoder: TermDecoder,
+  memory: MemoryReservation,
 ): QuadStream {
   const seen = new Set<string>();
   let solutionIndex = 0;
@@ -64,6 +81,7 @@ export function* constructQuads(
       );
       const key = `${termKeyOf(subject)} ${predicate.value} ${termKeyOf(object)}`;
       if (seen.has(key)) continue;
+      memory.charge(mapEntryBytes(stringBytes(key)));
       seen.add(key);
       yield quad;
     }
@@ -92,7 +110,8 @@ function instantiate(
 /**
  * DESCRIBE as a concise bounded description: every default-graph triple with the resource as
  * subject, and recursively those of blank nodes met as objects. A set of visited subjects
- * stops cycles and repeated resources.
+ * stops cycles and repeated resources. The visited set and the pending resources are charged
+ * to the query's memory budget.
  */
 export function* describeQuads(
   ctx: QueryContext,
@@ -101,11 +120,31 @@ export function* describeQuads(
   keys: readonly string[],
   decoder: TermDecoder,
 ): QuadStream {
+  const memory = new MemoryReservation(ctx);
+  try {
+    yield* describeResources(ctx, solutions, slots, keys, decoder, memory);
+  } finally {
+    memory.release();
+  }
+}
+
+function* describeResources(
+  ctx: QueryContext,
+  solutions: SolutionStream,
+  slots: readonly number[],
+  keys: readonly string[],
+  decoder: TermDecoder,
+  memory: MemoryReservation,
+): QuadStream {
   const visited = new Set<TermId>();
+  // A pending id is one array element, so it costs NUMBER_BYTES.
   const pending: TermId[] = [];
   for (const key of keys) {
     const id = ctx.storeIdOf(key);
-    if (id !== undefined) pending.push(id);
+    if (id !== undefined) {
+      memory.charge(NUMBER_BYTES);
+      pending.push(id);
+    }
   }
   for (const solution of solutions) {
     if (solution === PAUSE) {
@@ -114,18 +153,24 @@ export function* describeQuads(
     }
     for (const slot of slots) {
       const id = solution[slot]!;
-      if (id !== UNBOUND && id < LOCAL_ID_BASE) pending.push(id);
+      if (id === UNBOUND || id >= LOCAL_ID_BASE) continue;
+      memory.charge(NUMBER_BYTES);
+      pending.push(id);
     }
   }
   while (pending.length > 0) {
     const subject = pending.pop()!;
     if (visited.has(subject)) continue;
+    memory.charge(mapEntryBytes(NUMBER_BYTES));
     visited.add(subject);
     const cursor = ctx.quads.match(subject, ANY, ANY, DEFAULT_GRAPH_ID);
     while (cursor.next()) {
       if (ctx.step()) yield PAUSE;
       const object = decoder.decode(cursor.o);
-      if (object.termType === 'BlankNode' && !visited.has(cursor.o)) pending.push(cursor.o);
+      if (object.termType === 'BlankNode' && !visited.has(cursor.o)) {
+        memory.charge(NUMBER_BYTES);
+        pending.push(cursor.o);
+      }
       yield factory.quad(
         decoder.decode(cursor.s) as RDF.Quad_Subject,
         decoder.decode(cursor.p) as RDF.Quad_Predicate,

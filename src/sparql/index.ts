@@ -5,7 +5,9 @@
 import type * as RDF from '@rdfjs/types';
 import sparqljs from 'sparqljs';
 import type * as Sparql from 'sparqljs';
-import { LimitExceededError, SparqlSyntaxError } from '../errors.js';
+import { KgError, LimitExceededError, SparqlSyntaxError } from '../errors.js';
+import { checkQueryNesting } from './query-shape.js';
+import { decodeCodepointEscapes } from './codepoint-escapes.js';
 import type { QuadSource, TermDictionary } from '../store/types.js';
 import { PAUSE, QueryContext, UNBOUND, type Pause } from './context.js';
 import { DatasetView, datasetGraphsOf } from './dataset.js';
@@ -49,6 +51,12 @@ export interface QueryOptions {
    * Default 1 000 000.
    */
   maxGroups?: number;
+  /**
+   * Budget in estimated bytes for what the query's operators keep in memory (ORDER BY rows,
+   * DISTINCT keys, hash-join tables, groups, path visited sets, VALUES rows, computed terms);
+   * passing it throws LimitExceededError. Default 512 MiB. The estimates are in memory.ts.
+   */
+  maxQueryMemoryBytes?: number;
   /** Collects per-operator row counts while the query runs (EXPLAIN); costs a little speed. */
   profile?: QueryProfile;
 }
@@ -66,20 +74,35 @@ export const DEFAULT_MAX_ROWS = 100_000;
  * 1-based line and column when the parser reports one), also for SPARQL Update text, and
  * UnsupportedFeatureError for valid features the evaluator does not run.
  */
-export function parseQuery(text: string, baseIri?: string): ParsedQuery {
+export function parseQuery(queryText: string, baseIri?: string): ParsedQuery {
+  const text = decodeCodepointEscapes(queryText);
+  checkQueryNesting(text);
   const parser = new sparqljs.Parser(baseIri === undefined ? {} : { baseIRI: baseIri });
   let parsed: Sparql.SparqlQuery;
   try {
     parsed = parser.parse(text);
   } catch (error) {
+    if (error instanceof RangeError) throw tooComplex(error);
     throw syntaxErrorOf(error, text);
   }
   if (parsed.type === 'update') {
     throw new SparqlSyntaxError(
-      'The text is a SPARQL Update, not a query; send it to the update endpoint instead',
+      'The text is a SPARQL Update, but this endpoint runs queries only (SPARQL Update is ' +
+        'not available yet)',
     );
   }
-  const query = translateQuery(parsed);
+  // sparqljs returns an object without a query form for text that is only comments or
+  // PREFIX declarations.
+  if (!('queryType' in parsed) || parsed.queryType === undefined) {
+    throw new SparqlSyntaxError('The text contains no query (only comments or prologue)');
+  }
+  let query: ParsedQuery;
+  try {
+    query = translateQuery(parsed);
+  } catch (error) {
+    if (error instanceof RangeError) throw tooComplex(error);
+    throw error;
+  }
   rejectSignedPatternLiterals(text, () => hasNumericCollectionMember(query));
   return query;
 }
@@ -97,6 +120,18 @@ interface JisonError {
  * Converts a sparqljs (Jison) error. Its `loc` can be the token before the unexpected one, so
  * the column is that of the unexpected text when it occurs on the line after `loc`.
  */
+/**
+ * Turns a stack overflow (a very long chain of UNION, OPTIONAL or operators, which the parser
+ * and translator handle recursively) into a client error instead of a 500.
+ */
+function tooComplex(cause: RangeError): KgError {
+  return new KgError(
+    'LIMIT_EXCEEDED',
+    'The query is too large or too deeply nested to process; split or simplify it',
+    { cause },
+  );
+}
+
 function syntaxErrorOf(error: unknown, source: string): SparqlSyntaxError {
   const jison = error as JisonError;
   const loc = jison.hash?.loc;
@@ -150,6 +185,8 @@ export async function executeQuery(
   );
   if (options.maxPathNodes !== undefined) ctx.maxPathNodes = options.maxPathNodes;
   if (options.maxGroups !== undefined) ctx.maxGroups = options.maxGroups;
+  if (options.maxQueryMemoryBytes !== undefined)
+    ctx.maxQueryMemoryBytes = options.maxQueryMemoryBytes;
   if (options.profile !== undefined) ctx.profile = options.profile;
   ctx.check();
   const evaluator = new Evaluator(ctx);
@@ -172,7 +209,7 @@ export async function executeQuery(
       return { type: 'boolean', value: false };
     }
     case 'CONSTRUCT': {
-      const quads = constructQuads(evaluator.run(parsed.algebra), parsed.template, decoder);
+      const quads = constructQuads(ctx, evaluator.run(parsed.algebra), parsed.template, decoder);
       return { type: 'quads', quads: drive(ctx, quads, maxRows, 'Result quads', (quad) => quad) };
     }
     case 'DESCRIBE': {

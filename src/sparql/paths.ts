@@ -5,10 +5,12 @@
  * have set semantics: each node is reached at most once per start node, which also stops
  * cycles. `*` and `?` include the zero-length path. It relates a constant of the query to
  * itself, in the graph or not, and a variable only to the subjects and objects of the graph.
+ * Visited sets, frontiers and start-node lists are charged to the query's memory budget.
  */
 import { LimitExceededError } from '../errors.js';
 import { ANY, DEFAULT_GRAPH_ID, LOCAL_ID_BASE, type TermId } from '../store/types.js';
 import type { Path, PathExpression, PatternTerm } from './algebra.js';
+import { mapEntryBytes, MemoryReservation, NUMBER_BYTES } from './memory.js';
 import {
   hasSetSemantics,
   matchesZeroLength,
@@ -23,6 +25,9 @@ import {
   type Solution,
   type SolutionStream,
 } from './context.js';
+
+/** Estimated size of one node kept in a Set and in a list. */
+const NODE_BYTES = mapEntryBytes(NUMBER_BYTES) + NUMBER_BYTES;
 
 /** Term ids reached by a path, with PAUSE passed up when the event loop is due a turn. */
 type NodeStream = Generator<TermId | Pause, void, undefined>;
@@ -97,17 +102,22 @@ export class PathEvaluator {
     }
     const subjectSlot = (op.subject as { slot: number }).slot;
     const objectSlot = (op.object as { slot: number }).slot;
-    const starts = yield* this.startNodes(path, graph);
-    for (const start of starts) {
-      const seed = input.slice();
-      seed[subjectSlot] = start;
-      if (subjectSlot === objectSlot) {
-        // ?x path ?x: the paths from a node back to itself.
-        const count = yield* this.countPaths(path, start, start, graph);
-        for (let i = 0; i < count; i++) yield seed.slice();
-        continue;
+    const memory = new MemoryReservation(this.ctx);
+    try {
+      const starts = yield* this.startNodes(path, graph, memory);
+      for (const start of starts) {
+        const seed = input.slice();
+        seed[subjectSlot] = start;
+        if (subjectSlot === objectSlot) {
+          // ?x path ?x: the paths from a node back to itself.
+          const count = yield* this.countPaths(path, start, start, graph);
+          for (let i = 0; i < count; i++) yield seed.slice();
+          continue;
+        }
+        yield* this.bindEach(this.step(path, start, graph, true), seed, op.object);
       }
-      yield* this.bindEach(this.step(path, start, graph, true), seed, op.object);
+    } finally {
+      memory.release();
     }
   }
 
@@ -245,28 +255,36 @@ export class PathEvaluator {
     maxDepth: number,
   ): NodeStream {
     const visited = new Set<TermId>();
-    if (includeStart) {
-      this.countVisit();
-      visited.add(start);
-      yield start;
-    }
-    let frontier = [start];
-    for (let depth = 0; depth < maxDepth && frontier.length > 0; depth++) {
-      const next: TermId[] = [];
-      for (const node of frontier) {
-        for (const reached of this.step(path, node, graph, forward)) {
-          if (reached === PAUSE) {
-            yield PAUSE;
-            continue;
-          }
-          if (visited.has(reached)) continue;
-          this.countVisit();
-          visited.add(reached);
-          next.push(reached);
-          yield reached;
-        }
+    // Each visited node costs NODE_BYTES: its Set entry and its place in one frontier.
+    const memory = new MemoryReservation(this.ctx);
+    try {
+      if (includeStart) {
+        this.countVisit();
+        memory.charge(NODE_BYTES);
+        visited.add(start);
+        yield start;
       }
-      frontier = next;
+      let frontier = [start];
+      for (let depth = 0; depth < maxDepth && frontier.length > 0; depth++) {
+        const next: TermId[] = [];
+        for (const node of frontier) {
+          for (const reached of this.step(path, node, graph, forward)) {
+            if (reached === PAUSE) {
+              yield PAUSE;
+              continue;
+            }
+            if (visited.has(reached)) continue;
+            this.countVisit();
+            memory.charge(NODE_BYTES);
+            visited.add(reached);
+            next.push(reached);
+            yield reached;
+          }
+        }
+        frontier = next;
+      }
+    } finally {
+      memory.release();
     }
   }
 
@@ -301,10 +319,14 @@ export class PathEvaluator {
    * Returns the nodes a path can start from when both ends are unbound: every subject and
    * object of the graph when the path can have length zero, else the nodes with a first step.
    */
-  private *startNodes(path: ResolvedPath, graph: TermId): Generator<Pause, TermId[], undefined> {
+  private *startNodes(
+    path: ResolvedPath,
+    graph: TermId,
+    memory: MemoryReservation,
+  ): Generator<Pause, TermId[], undefined> {
     if (matchesZeroLength(path)) return yield* this.nodesOf(graph);
     const starts = new Set<TermId>();
-    yield* this.collectStarts(path, graph, true, starts);
+    yield* this.collectStarts(path, graph, true, starts, memory);
     return [...starts];
   }
 
@@ -314,7 +336,13 @@ export class PathEvaluator {
     graph: TermId,
     forward: boolean,
     into: Set<TermId>,
+    memory: MemoryReservation,
   ): Generator<Pause, void, undefined> {
+    const add = (node: TermId): void => {
+      if (into.has(node)) return;
+      memory.charge(NODE_BYTES);
+      into.add(node);
+    };
     switch (path.type) {
       case 'link':
       case 'negatedSet': {
@@ -324,35 +352,38 @@ export class PathEvaluator {
         while (cursor.next()) {
           if (this.ctx.step()) yield PAUSE;
           if (path.type === 'negatedSet' && path.ids.has(cursor.p)) continue;
-          into.add(forward ? cursor.s : cursor.o);
+          add(forward ? cursor.s : cursor.o);
         }
         return;
       }
       case 'inverse':
-        yield* this.collectStarts(path.path, graph, !forward, into);
+        yield* this.collectStarts(path.path, graph, !forward, into, memory);
         return;
       case 'sequence':
         if (matchesZeroLength(forward ? path.left : path.right)) {
-          for (const node of yield* this.nodesOf(graph)) into.add(node);
+          for (const node of yield* this.nodesOf(graph)) add(node);
           return;
         }
-        yield* this.collectStarts(forward ? path.left : path.right, graph, forward, into);
+        yield* this.collectStarts(forward ? path.left : path.right, graph, forward, into, memory);
         return;
       case 'alternative':
-        yield* this.collectStarts(path.left, graph, forward, into);
-        yield* this.collectStarts(path.right, graph, forward, into);
+        yield* this.collectStarts(path.left, graph, forward, into, memory);
+        yield* this.collectStarts(path.right, graph, forward, into, memory);
         return;
       case 'zeroOrMore':
       case 'zeroOrOne':
-        for (const node of yield* this.nodesOf(graph)) into.add(node);
+        for (const node of yield* this.nodesOf(graph)) add(node);
         return;
       case 'oneOrMore':
-        yield* this.collectStarts(path.path, graph, forward, into);
+        yield* this.collectStarts(path.path, graph, forward, into, memory);
         return;
     }
   }
 
-  /** Returns every subject and object of a graph, scanned once per query and graph. */
+  /**
+   * Returns every subject and object of a graph, scanned once per query and graph. The list
+   * is cached until the query ends, so its memory is charged and never released.
+   */
   private *nodesOf(graph: TermId): Generator<Pause, TermId[], undefined> {
     const cached = this.graphNodes.get(graph);
     if (cached !== undefined) return cached;
@@ -363,6 +394,7 @@ export class PathEvaluator {
       for (const node of [cursor.s, cursor.o]) {
         if (nodes.has(node)) continue;
         this.countVisit();
+        this.ctx.chargeMemory(NODE_BYTES);
         nodes.add(node);
       }
     }
@@ -377,9 +409,13 @@ export class PathEvaluator {
     const ids = new Set<TermId>();
     const cursor = this.ctx.quads.match(ANY, ANY, ANY, ANY);
     while (cursor.next()) {
-      if (cursor.g !== DEFAULT_GRAPH_ID) ids.add(cursor.g);
+      if (cursor.g !== DEFAULT_GRAPH_ID && !ids.has(cursor.g)) {
+        this.ctx.chargeMemory(NODE_BYTES);
+        ids.add(cursor.g);
+      }
       if (this.ctx.step()) yield PAUSE;
     }
+    // The cached list lives until the query ends, so its charge is never released.
     this.namedGraphIds = [...ids].sort((a, b) => a - b);
     return this.namedGraphIds;
   }

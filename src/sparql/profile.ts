@@ -10,6 +10,8 @@ export interface BgpStepProfile {
   readonly pattern: number;
   /** The planner's estimate of matches per input solution when it chose this step. */
   readonly estimate: number;
+  /** Slot of the join variable when the step is merge-joined with the previous one. */
+  readonly mergeSlot?: number | undefined;
 }
 
 export interface BgpProfile {

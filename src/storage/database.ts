@@ -6,9 +6,9 @@
  * and survives `kill -9` or power loss; an interrupted one leaves no trace.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { StorageError } from '../errors.js';
+import { NotFoundError, StorageCorruptError, StorageError } from '../errors.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -53,6 +53,11 @@ export function openDatabase(
   options: { readonly?: boolean } = {},
 ): SqliteDatabase {
   const file = path.join(dataDir, DATABASE_FILE);
+  if (options.readonly && !existsSync(file)) {
+    throw new NotFoundError(
+      `No seven-tick data dir at ${dataDir}: ${file} does not exist (check --data-dir)`,
+    );
+  }
   let db: SqliteDatabase;
   try {
     if (!options.readonly) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -66,17 +71,37 @@ export function openDatabase(
   try {
     db.pragma('busy_timeout = 10000');
     db.pragma('foreign_keys = ON');
-    if (!options.readonly) {
+    if (options.readonly) checkSchema(db, file);
+    else {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       migrate(db, file);
     }
   } catch (error) {
     db.close();
-    if (error instanceof StorageError) throw error;
+    if (error instanceof StorageError || error instanceof StorageCorruptError) throw error;
     throw new StorageError(`Cannot use the database ${file}: ${(error as Error).message}`, error);
   }
   return db;
+}
+
+/** Verifies, without writing, that a database has this version's tables. */
+function checkSchema(db: SqliteDatabase, file: string): void {
+  let version: string | undefined;
+  try {
+    const row = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as
+      { value: string } | undefined;
+    version = row?.value;
+  } catch (error) {
+    throw new StorageCorruptError(
+      `${file} is not a seven-tick database or is damaged: ${(error as Error).message}`,
+    );
+  }
+  if (Number(version) !== SCHEMA_VERSION) {
+    throw new StorageCorruptError(
+      `${file} has schema version ${version ?? 'none'}; this seven-tick reads version ${SCHEMA_VERSION}`,
+    );
+  }
 }
 
 function migrate(db: SqliteDatabase, file: string): void {

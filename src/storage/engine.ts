@@ -7,9 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type * as RDF from '@rdfjs/types';
-import { InvalidArgumentError, NotFoundError } from '../errors.js';
+import { InvalidArgumentError, NotFoundError, StorageCorruptError } from '../errors.js';
 import { parseRdfFile } from '../rdf/parse.js';
-import { termKey } from '../rdf/terms.js';
+import { isAbsoluteIri, termKey } from '../rdf/terms.js';
 import { MemoryDictionary } from '../store/dictionary.js';
 import { QuadStore } from '../store/quad-store.js';
 import type { QuadSource, TermDictionary } from '../store/types.js';
@@ -18,6 +18,15 @@ import { QuadBuffer } from './quad-buffer.js';
 import { QuadLog, type DatasetInfo } from './quad-log.js';
 
 export const DEFAULT_DATASET = 'default';
+
+export interface OpenOptions {
+  /**
+   * Open without writing anything: the data dir must exist and hold a valid database. For
+   * commands that only read (query, dataset list, check), so a mistyped --data-dir is an error
+   * instead of a new empty data dir.
+   */
+  readonly?: boolean;
+}
 
 /** What the query layer needs of a dataset. */
 export interface DatasetView {
@@ -42,8 +51,6 @@ export interface LoadResult {
   added: number;
 }
 
-const ABSOLUTE_IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]*$/;
-
 export class Engine {
   private readonly datasets = new Map<string, QuadStore>();
 
@@ -58,19 +65,41 @@ export class Engine {
    * Opens a data dir, verifying every segment's checksum while rebuilding the indexes;
    * a damaged file raises StorageCorruptError instead of serving partial data.
    */
-  static open(dataDir: string): Engine {
-    const db = openDatabase(dataDir);
+  static open(dataDir: string, options: OpenOptions = {}): Engine {
+    const steps = Engine.openSteps(dataDir, options);
+    for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+  }
+
+  /**
+   * Opens like `open`, but lets the event loop run between steps of the rebuild (every
+   * segment and every 100,000 terms), so a server's probes answer while a large data dir opens.
+   */
+  static async openAsync(dataDir: string, options: OpenOptions = {}): Promise<Engine> {
+    const steps = Engine.openSteps(dataDir, options);
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return step.value;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private static *openSteps(dataDir: string, options: OpenOptions): Generator<void, Engine> {
+    const readonly = options.readonly ?? false;
+    const db = openDatabase(dataDir, { readonly });
     try {
       const log = new QuadLog(db);
-      const keys = log.readTermKeys();
+      const keys = yield* log.readTermKeysStepwise();
+      if (keys.length === 0 && readonly) {
+        throw new StorageCorruptError(`The database in ${dataDir} has no term dictionary`);
+      }
       const dictionary =
         keys.length === 0 ? new MemoryDictionary() : MemoryDictionary.fromKeys(keys);
       if (keys.length === 0) {
         log.commit({ dataset: ensureDefault(log), firstNewTermId: 0, newTermKeys: [''] });
       }
       const engine = new Engine(dataDir, db, log, dictionary);
-      for (const info of log.listDatasets())
-        engine.datasets.set(info.name, engine.readDataset(info.name));
+      for (const info of log.listDatasets()) {
+        engine.datasets.set(info.name, yield* engine.readDataset(info.name));
+      }
       return engine;
     } catch (error) {
       db.close();
@@ -78,11 +107,12 @@ export class Engine {
     }
   }
 
-  private readDataset(name: string): QuadStore {
+  private *readDataset(name: string): Generator<void, QuadStore> {
     const store = new QuadStore();
     for (const segment of this.log.readSegments(name, this.dictionary.size)) {
       if (segment.op === 'add') store.addMany(segment.quads);
       else store.deleteMany(segment.quads);
+      yield;
     }
     return store;
   }
@@ -141,7 +171,7 @@ export class Engine {
   ): Promise<LoadResult[]> {
     const store = this.datasets.get(dataset);
     if (store === undefined) throw new NotFoundError(`Dataset ${dataset} does not exist`);
-    if (options.graph !== undefined && !ABSOLUTE_IRI.test(options.graph)) {
+    if (options.graph !== undefined && !isAbsoluteIri(options.graph)) {
       throw new InvalidArgumentError(`Graph name must be an absolute IRI, got ${options.graph}`);
     }
 

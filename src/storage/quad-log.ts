@@ -67,6 +67,12 @@ export class QuadLog {
    * at 0; anything else means the file was damaged.
    */
   readTermKeys(): string[] {
+    const steps = this.readTermKeysStepwise();
+    for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+  }
+
+  /** Reads the term keys like readTermKeys, yielding after every 100,000 rows. */
+  *readTermKeysStepwise(): Generator<void, string[]> {
     const keys: string[] = [];
     const rows = this.db.prepare('SELECT id, key FROM terms ORDER BY id').raw().iterate();
     for (const row of rows as Iterable<[number, string]>) {
@@ -76,6 +82,7 @@ export class QuadLog {
         );
       }
       keys.push(row[1]);
+      if (keys.length % 100_000 === 0) yield;
     }
     if (keys.length > 0 && keys[0] !== '') {
       throw new StorageCorruptError('Term id 0 must be the default graph');

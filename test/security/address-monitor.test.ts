@@ -10,6 +10,16 @@ function at(ms: number): Date {
 }
 
 describe('AddressMonitor', () => {
+  it('blocks at the tenth failure of a burst', () => {
+    const monitor = new AddressMonitor();
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    // One failure a second: the first ones have decayed a little by the tenth.
+    for (let i = 0; i < 9; i++) monitor.recordFailure('192.0.2.7', new Date(start + i * 1000));
+    assert.equal(monitor.blockedUntil('192.0.2.7', new Date(start + 9000)), null);
+    monitor.recordFailure('192.0.2.7', new Date(start + 9000));
+    assert.notEqual(monitor.blockedUntil('192.0.2.7', new Date(start + 9000)), null);
+  });
+
   it('blocks at ten failures for an hour', () => {
     const monitor = new AddressMonitor();
     for (let i = 1; i <= 9; i++) {

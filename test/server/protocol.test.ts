@@ -269,6 +269,77 @@ describe('SPARQL protocol', () => {
     assert.match(body.text, /step \?person <http:\/\/example.org\/name> \?name/);
   });
 
+  describe('hostile input', () => {
+    async function status(query: string): Promise<{ status: number; detail: string }> {
+      const response = await server.request('/sparql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/sparql-query' },
+        body: query,
+      });
+      const body = (await response.json()) as { detail: string };
+      return { status: response.status, detail: body.detail };
+    }
+
+    it('rejects deep nesting with 400 at once', async () => {
+      const nested = `SELECT * WHERE ${'{'.repeat(3000)} ?s ?p ?o ${'}'.repeat(3000)}`;
+      const result = await status(nested);
+      assert.equal(result.status, 400);
+      assert.match(result.detail, /nest/);
+    });
+
+    it('rejects a very long operator chain with 400', async () => {
+      const chain = `SELECT * WHERE { ?s ?p ?o FILTER(${Array(9_000).fill('1').join('+')} > 0) }`;
+      const result = await status(chain);
+      assert.equal(result.status, 400);
+    });
+
+    for (const text of ['# only a comment', 'PREFIX x: <http://x/>']) {
+      it(`rejects ${JSON.stringify(text)} with 400`, async () => {
+        const result = await status(text);
+        assert.equal(result.status, 400);
+        assert.match(result.detail, /no query/);
+      });
+    }
+
+    it('rejects malformed percent-encoding with 400', async () => {
+      const response = await server.request('/sparql?query=ASK%7B%7D%ZZ');
+      assert.equal(response.status, 400);
+      assert.match(((await response.json()) as { detail: string }).detail, /percent-encoding/);
+    });
+
+    it('rejects a body that is not UTF-8 with 400', async () => {
+      const response = await server.request('/sparql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/sparql-query' },
+        body: Buffer.from([0x41, 0x53, 0x4b, 0x20, 0x7b, 0xff, 0xfe, 0x7d]),
+      });
+      assert.equal(response.status, 400);
+      assert.match(((await response.json()) as { detail: string }).detail, /UTF-8/);
+    });
+
+    it('rejects a login with wrong JSON types or extra fields', async () => {
+      for (const body of [
+        { username: 1, password: 2 },
+        { username: 'admin', password: 'x'.repeat(20), extra: true },
+      ]) {
+        const response = await server.request('/auth/login', {
+          method: 'POST',
+          auth: null,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        assert.equal(response.status, 400, JSON.stringify(body));
+      }
+    });
+
+    it('names the update problem for SPARQL Update text', async () => {
+      const result = await status('INSERT DATA { <http://a> <http://b> <http://c> }');
+      assert.equal(result.status, 400);
+      assert.match(result.detail, /SPARQL Update/);
+      assert.doesNotMatch(result.detail, /update endpoint instead/);
+    });
+  });
+
   it('keeps serving after bad requests', async () => {
     const response = await server.request('/health', { auth: null });
     assert.equal(response.status, 200);

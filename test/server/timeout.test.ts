@@ -32,7 +32,7 @@ describe('query limits', () => {
     assert.equal(load.status, 0, load.stderr);
     server = await startServerProcess({
       dataDir,
-      args: ['--query-timeout', String(TIMEOUT_MS), '--max-result-rows', '500'],
+      args: ['--query-timeout', String(TIMEOUT_MS), '--max-result-rows', '5000'],
     });
   });
 
@@ -79,16 +79,17 @@ describe('query limits', () => {
     assert.equal(response.status, 400);
     const body = (await response.json()) as { error: string; detail: string };
     assert.equal(body.error, 'Limit exceeded');
-    assert.match(body.detail, /500/);
+    // Over the old 1,000-row prefetch: the cap must still be a 400, not a cut-off 200.
+    assert.match(body.detail, /5000/);
     assert.match(body.detail, /maxResultRows/);
   });
 
   it('returns results at the row cap in full', async () => {
-    const query = 'SELECT * WHERE { ?s ?p ?o } LIMIT 500';
+    const query = 'SELECT * WHERE { ?s ?p ?o } LIMIT 5000';
     const response = await server.request(`/sparql?query=${encodeURIComponent(query)}`);
     assert.equal(response.status, 200);
     const json = (await response.json()) as { results: { bindings: unknown[] } };
-    assert.equal(json.results.bindings.length, 500);
+    assert.equal(json.results.bindings.length, 5000);
   });
 
   it('still serves queries after a timeout', async () => {

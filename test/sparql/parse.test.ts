@@ -68,7 +68,10 @@ describe('unsupported features', () => {
       'numeric literal with a leading + in a triple pattern',
     ],
     ['SELECT * { SERVICE <http://remote/sparql> { ?s ?p ?o } }', 'SERVICE'],
-    ['SELECT * { ?s ?p ?o FILTER(<http://example.org/f>(?o)) }', 'function <http://example.org/f>'],
+    [
+      'SELECT (<http://example.org/agg>(DISTINCT ?o) AS ?v) { ?s ?p ?o }',
+      'extension aggregate <http://example.org/agg>',
+    ],
   ];
   for (const [query, feature] of cases) {
     it(`rejects ${feature} in ${query}`, async () => {
@@ -106,5 +109,71 @@ describe('blank node scope', () => {
   it('accepts a label shared across a FILTER in one group', () => {
     const parsed = parseQuery('SELECT * { _:a <http://p> ?x FILTER(true) _:a <http://q> ?y }');
     assert.deepEqual(parsed.variables, ['x', 'y']);
+  });
+
+  it('rejects a label in a nested group and after it', () => {
+    assert.throws(
+      () => parseQuery('SELECT * { { _:a <http://p> ?x . } _:a <http://q> 1 }'),
+      (error: unknown) => error instanceof SparqlSyntaxError && /_:a/.test(error.message),
+    );
+  });
+
+  it('rejects a label before a nested group and in it', () => {
+    assert.throws(
+      () => parseQuery('SELECT * { _:a <http://p> ?x . { _:a <http://q> 1 } }'),
+      (error: unknown) => error instanceof SparqlSyntaxError && /_:a/.test(error.message),
+    );
+  });
+
+  it('rejects a label across a nested group and a FILTER', () => {
+    assert.throws(
+      () => parseQuery('SELECT * { { _:a <http://p> ?x } FILTER(true) _:a <http://q> 1 }'),
+      (error: unknown) => error instanceof SparqlSyntaxError && /_:a/.test(error.message),
+    );
+  });
+
+  it('keeps variables joined across a nested group', async () => {
+    const dataset = naiveDatasetFromTrig(
+      '<http://s> <http://p> <http://o> . <http://s> <http://q> "1" . <http://t> <http://p> <http://o> .',
+    );
+    const result = await executeQuery(
+      dataset,
+      'SELECT ?s { { ?s <http://p> ?x } ?s <http://q> ?y }',
+    );
+    if (result.type !== 'bindings') throw new Error('expected bindings');
+    const rows: string[] = [];
+    for await (const row of result.rows) rows.push(row[0]?.value ?? '-');
+    assert.deepEqual(rows, ['http://s']);
+  });
+});
+
+describe('extension functions', () => {
+  const dataset = naiveDatasetFromTrig('<http://s> <http://p> "o" .');
+
+  async function rowsOf(query: string): Promise<string[]> {
+    const result = await executeQuery(dataset, query);
+    if (result.type !== 'bindings') throw new Error('expected bindings');
+    const rows: string[] = [];
+    for await (const row of result.rows) rows.push(row.map((term) => term?.value ?? '-').join(' '));
+    return rows;
+  }
+
+  it('parses an unknown function', () => {
+    const parsed = parseQuery('SELECT * { ?s ?p ?o FILTER(<http://example.org/f>(?o)) }');
+    assert.equal(parsed.queryType, 'SELECT');
+  });
+
+  it('FILTER on an unknown function removes rows', async () => {
+    assert.deepEqual(await rowsOf('SELECT * { ?s ?p ?o FILTER(<http://example.org/f>(?o)) }'), []);
+  });
+
+  it('unknown function error is caught by ||', async () => {
+    const query = 'SELECT ?o { ?s ?p ?o FILTER(<http://example.org/f>(?o) || true) }';
+    assert.deepEqual(await rowsOf(query), ['o']);
+  });
+
+  it('BIND of an unknown function leaves it unbound', async () => {
+    const query = 'SELECT ?o ?v { ?s ?p ?o BIND(<http://example.org/f>(?o) AS ?v) }';
+    assert.deepEqual(await rowsOf(query), ['o -']);
   });
 });

@@ -3,7 +3,7 @@
  * Admin permission only.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { InvalidArgumentError, UnsupportedFeatureError } from '../../errors.js';
+import { InvalidArgumentError, KgError } from '../../errors.js';
 import { Permission } from '../../security/permissions.js';
 import type { ServerContext } from '../app.js';
 
@@ -36,10 +36,13 @@ export function registerAdminRoutes(app: FastifyInstance, context: ServerContext
     }
     if (settings.reasoning !== undefined && settings.reasoning !== 'none') {
       // TODO: RDFS and OWL 2 RL materialisation are not built yet, so only "none" is accepted.
-      throw new UnsupportedFeatureError(`reasoning ${JSON.stringify(settings.reasoning)}`);
+      throw new KgError(
+        'UNSUPPORTED_FEATURE',
+        `Reasoning ${JSON.stringify(settings.reasoning)} is not available yet; only "none" is`,
+      );
     }
     if (settings.shapes !== undefined) {
-      throw new UnsupportedFeatureError('SHACL shapes on a dataset');
+      throw new KgError('UNSUPPORTED_FEATURE', 'SHACL shapes on a dataset are not available yet');
     }
     const created = context.engine.createDataset(name);
     request.log.info({ dataset: name, created, by: request.principal?.username }, 'dataset put');

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../../errors.js';
 import { Permission } from '../../security/permissions.js';
 import { readableQuads } from '../../security/quad-access.js';
+import { isAbsoluteIri } from '../../rdf/terms.js';
 import { explainQuery } from '../../sparql/explain.js';
 import {
   executeQuery,
@@ -36,7 +37,8 @@ import { prefetch, toByteStream } from '../streaming.js';
 
 type Parameters = Record<string, string | string[] | undefined>;
 
-const ABSOLUTE_IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]*$/;
+/** Most rows held in memory before a response starts streaming. */
+const PREFETCH_LIMIT = 200_000;
 
 const BOOLEAN_OFFERED = [RESULTS_MEDIA_TYPES.json, RESULTS_MEDIA_TYPES.xml] as const;
 
@@ -79,7 +81,9 @@ async function answerQuery(
   };
   // Stop the evaluation when the client goes away before the response is complete.
   const controller = new AbortController();
+  context.state.activeQueries.add(controller);
   reply.raw.on('close', () => {
+    context.state.activeQueries.delete(controller);
     if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
   });
 
@@ -89,6 +93,7 @@ async function answerQuery(
     maxRows: context.config.maxResultRows,
     maxGroups: context.config.maxGroups,
     maxPathNodes: context.config.maxPathNodes,
+    maxQueryMemoryBytes: context.config.maxQueryMemoryBytes,
     signal: controller.signal,
     ...(defaultGraphs ? { defaultGraphs } : {}),
     ...(namedGraphs ? { namedGraphs } : {}),
@@ -115,7 +120,16 @@ async function answerQuery(
     },
     'query evaluated',
   );
-  return sendResult(reply, result, mediaType);
+  return sendResult(reply, result, mediaType, prefetchCount(context.config.maxResultRows));
+}
+
+/**
+ * Rows to evaluate before sending the status line: one more than the row cap, so a result over
+ * the cap is a clean 400 and any result within it has been fully computed, at most
+ * PREFETCH_LIMIT rows to bound memory. Past that, an error can only cut the response short.
+ */
+function prefetchCount(maxRows: number): number {
+  return Math.min(maxRows + 1, PREFETCH_LIMIT);
 }
 
 function offeredFor(queryType: ParsedQuery['queryType']): readonly string[] {
@@ -126,6 +140,25 @@ function offeredFor(queryType: ParsedQuery['queryType']): readonly string[] {
 
 function isTrue(value: string | string[] | undefined): boolean {
   return value === 'true' || value === '' || value === '1';
+}
+
+/**
+ * Rejects a query string with malformed percent-encoding or encoded bytes that are not UTF-8.
+ * The query-string parser leaves such values undecoded, which would surface later as a
+ * confusing SPARQL syntax error at the "%".
+ */
+function checkPercentEncoding(request: FastifyRequest): void {
+  const search = request.url.indexOf('?');
+  if (search < 0) return;
+  for (const part of request.url.slice(search + 1).split('&')) {
+    try {
+      decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      throw new InvalidArgumentError(
+        'The query string has malformed percent-encoding or encodes bytes that are not UTF-8',
+      );
+    }
+  }
 }
 
 /** Returns the IRIs of a repeatable dataset parameter, from the URL and a form body. */
@@ -139,7 +172,7 @@ function graphParameter(
     .flat() as string[];
   if (values.length === 0) return undefined;
   for (const iri of values) {
-    if (!ABSOLUTE_IRI.test(iri)) {
+    if (!isAbsoluteIri(iri)) {
       throw new InvalidArgumentError(`${name} must be an absolute IRI, got ${JSON.stringify(iri)}`);
     }
   }
@@ -148,6 +181,7 @@ function graphParameter(
 
 /** Returns the query text, rejecting requests that give none or more than one. */
 function extractQuery(request: FastifyRequest): string {
+  checkPercentEncoding(request);
   const fromUrl = (request.query as Parameters | undefined)?.query;
   let fromBody: string | string[] | undefined;
   if (request.method === 'POST') {
@@ -209,6 +243,7 @@ async function sendResult(
   reply: FastifyReply,
   result: QueryResult,
   mediaType: string,
+  prefetchRows: number,
 ): Promise<FastifyReply> {
   reply.header('vary', 'Accept');
 
@@ -219,11 +254,11 @@ async function sendResult(
   if (result.type === 'bindings') {
     // Evaluate the first rows before sending headers, so an early error (a timeout inside a
     // join, a row cap) gets its own status instead of a cut-off 200.
-    const rows = await prefetch(result.rows);
+    const rows = await prefetch(result.rows, prefetchRows);
     const chunks = serializeBindings(result.variables, rows, resultsFormatOf(mediaType));
     return reply.type(contentType(mediaType)).send(Readable.from(toByteStream(chunks)));
   }
-  const quads = await prefetch(result.quads);
+  const quads = await prefetch(result.quads, prefetchRows);
   const format = rdfFormatOf(mediaType);
   return reply
     .type(contentType(mediaType))

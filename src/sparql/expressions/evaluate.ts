@@ -25,6 +25,8 @@ export interface ExpressionEnvironment {
 /**
  * Function and operator names the evaluator implements, as sparqljs spells them.
  * The translator rejects every other name with UnsupportedFeatureError before evaluation.
+ * Calls of IRI functions the engine does not implement are named `<iri>` and raise
+ * ExpressionError in applyFunction.
  */
 export const SUPPORTED_OPERATORS: ReadonlySet<string> = new Set([
   '||',

@@ -1,0 +1,83 @@
+/**
+ * A linear pre-check of query text, run before the SPARQL parser. sparqljs's parser and the
+ * translation after it recurse once per nesting level, and the parser's time grows faster
+ * than linearly with nesting (measured: 2.4 s at 1,500 nested groups, 15 s at 3,000), so a
+ * 12 KB query of nested braces could stall the server before any query timeout starts.
+ */
+import { KgError } from '../errors.js';
+
+/** Deepest nesting of `{`, `(` and `[` a query may have; real queries stay far below. */
+export const MAX_QUERY_NESTING = 128;
+
+/**
+ * Throws LimitExceededError when brackets outside string literals and comments nest deeper
+ * than MAX_QUERY_NESTING. Unbalanced brackets are left for the parser to report.
+ */
+export function checkQueryNesting(text: string): void {
+  let depth = 0;
+  let deepest = 0;
+  let i = 0;
+  while (i < text.length) {
+    const char = text[i]!;
+    if (char === '#') {
+      // A comment runs to the end of the line.
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end + 1;
+      continue;
+    }
+    if (char === '"' || char === "'") {
+      i = skipString(text, i);
+      continue;
+    }
+    if (char === '<') {
+      i = skipIri(text, i);
+      continue;
+    }
+    if (char === '{' || char === '(' || char === '[') {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > MAX_QUERY_NESTING) {
+        throw new KgError(
+          'LIMIT_EXCEEDED',
+          `Query nesting is deeper than ${MAX_QUERY_NESTING} levels of {}, () or []; ` +
+            'flatten the nested groups or expressions',
+        );
+      }
+    } else if (char === '}' || char === ')' || char === ']') {
+      depth = Math.max(0, depth - 1);
+    }
+    i++;
+  }
+}
+
+/** Returns the index after a string literal starting at `start` (short or long form). */
+function skipString(text: string, start: number): number {
+  const quote = text[start]!;
+  const long = text.startsWith(quote.repeat(3), start);
+  const terminator = long ? quote.repeat(3) : quote;
+  let i = start + terminator.length;
+  while (i < text.length) {
+    if (text[i] === '\\') {
+      i += 2;
+      continue;
+    }
+    if (text.startsWith(terminator, i)) return i + terminator.length;
+    // A short string cannot span lines; stop there and let the parser report it.
+    if (!long && (text[i] === '\n' || text[i] === '\r')) return i;
+    i++;
+  }
+  return i;
+}
+
+/**
+ * Returns the index after an IRI reference `<...>` starting at `start`, or start + 1 when the
+ * `<` is a comparison operator (an IRI contains no spaces and ends with `>` on the same line).
+ */
+function skipIri(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '>') return i + 1;
+    if (char === ' ' || char === '\n' || char === '\t' || char === '\r' || char === '<') break;
+  }
+  return start + 1;
+}
