@@ -1,8 +1,9 @@
 /**
  * A linear pre-check of query text, run before the SPARQL parser. sparqljs's parser and the
- * translation after it recurse once per nesting level, and the parser's time grows faster
- * than linearly with nesting (measured: 2.4 s at 1,500 nested groups, 15 s at 3,000), so a
- * 12 KB query of nested braces could stall the server before any query timeout starts.
+ * translation after it recurse once per nesting level. The parser's time also grows faster
+ * than linearly with nesting: with sparqljs 3.7.4 on a 2-core machine, 1,500 nested groups
+ * took 2.4 s to parse and 3,000 took 15 s. Without this check a 12 KB query of nested braces
+ * could stall the server before any query timeout starts.
  */
 import { KgError } from '../errors.js';
 
@@ -10,7 +11,7 @@ import { KgError } from '../errors.js';
 export const MAX_QUERY_NESTING = 128;
 
 /**
- * Throws LimitExceededError when brackets outside string literals and comments nest deeper
+ * Throws a LIMIT_EXCEEDED KgError when brackets outside string literals and comments nest deeper
  * than MAX_QUERY_NESTING. Unbalanced brackets are left for the parser to report.
  */
 export function checkQueryNesting(text: string): void {
