@@ -3,10 +3,9 @@
  * only the graphs a principal may read. Query evaluation reads quads only through this view,
  * so a query cannot see, count or probe a graph it has no grant for, whatever its shape.
  */
+import { ChainedCursor, EMPTY_CURSOR, hasEach } from '../store/cursors.js';
 import { ANY, type QuadCursor, type QuadSource, type TermDictionary } from '../store/types.js';
 import type { GraphAccess } from './access.js';
-
-const EMPTY_CURSOR: QuadCursor = { s: 0, p: 0, o: 0, g: 0, next: () => false };
 
 /**
  * Returns `quads` itself when the principal may read the whole dataset, otherwise a view of
@@ -60,37 +59,6 @@ class GraphFilteredSource implements QuadSource {
   }
 
   hasMany(quads: Uint32Array): Uint8Array {
-    const result = new Uint8Array(quads.length >>> 2);
-    for (let i = 0; i < result.length; i++) {
-      const base = i * 4;
-      result[i] = this.has(quads[base], quads[base + 1], quads[base + 2], quads[base + 3]) ? 1 : 0;
-    }
-    return result;
-  }
-}
-
-/** Runs cursors one after another. */
-class ChainedCursor implements QuadCursor {
-  s = 0;
-  p = 0;
-  o = 0;
-  g = 0;
-  private index = 0;
-  private current: QuadCursor = EMPTY_CURSOR;
-
-  constructor(private readonly cursors: readonly QuadCursor[]) {}
-
-  next(): boolean {
-    for (;;) {
-      if (this.current.next()) {
-        this.s = this.current.s;
-        this.p = this.current.p;
-        this.o = this.current.o;
-        this.g = this.current.g;
-        return true;
-      }
-      if (this.index >= this.cursors.length) return false;
-      this.current = this.cursors[this.index++];
-    }
+    return hasEach((s, p, o, g) => this.has(s, p, o, g), quads);
   }
 }

@@ -11,6 +11,7 @@ import {
   type TermId,
 } from '../store/types.js';
 import { QuadStore } from '../store/quad-store.js';
+import { EMPTY_CURSOR } from '../store/cursors.js';
 import { expressionSlots, type Bgp, type Expression, type PatternTerm } from './algebra.js';
 import {
   PAUSE,
@@ -84,8 +85,6 @@ interface MutablePlanStep {
   estimate: number;
   merge: MergeJoinStep | undefined;
 }
-
-const EMPTY_CURSOR: QuadCursor = { s: 0, p: 0, o: 0, g: 0, next: () => false };
 
 export class BgpEvaluator {
   private readonly plans = new Map<Bgp, Map<string, BgpPlan>>();

@@ -12,6 +12,7 @@ import {
   type TermDictionary,
   type TermId,
 } from '../store/types.js';
+import { ChainedCursor, EMPTY_CURSOR, hasEach } from '../store/cursors.js';
 
 /** Graph IRIs of a query's dataset. */
 export interface DatasetGraphs {
@@ -41,8 +42,6 @@ export function datasetGraphsOf(
   }
   return undefined;
 }
-
-const EMPTY_CURSOR: QuadCursor = { s: 0, p: 0, o: 0, g: 0, next: () => false };
 
 /**
  * A QuadSource over a dataset built from a store's graphs. Graph DEFAULT_GRAPH_ID is the
@@ -102,18 +101,13 @@ export class DatasetView implements QuadSource {
   match(s: number, p: number, o: number, g: number): QuadCursor {
     if (g === DEFAULT_GRAPH_ID) return this.mergedDefault(s, p, o);
     if (g !== ANY) return this.namedIds.has(g) ? this.source.match(s, p, o, g) : EMPTY_CURSOR;
-    const graphs: (() => QuadCursor)[] = [() => this.mergedDefault(s, p, o)];
-    for (const id of this.namedIds) graphs.push(() => this.source.match(s, p, o, id));
-    return concatenate(graphs);
+    const cursors = [this.mergedDefault(s, p, o)];
+    for (const id of this.namedIds) cursors.push(this.source.match(s, p, o, id));
+    return new ChainedCursor(cursors);
   }
 
   hasMany(quads: Uint32Array): Uint8Array {
-    const result = new Uint8Array(quads.length / 4);
-    for (let i = 0; i < result.length; i++) {
-      const at = i * 4;
-      result[i] = this.has(quads[at]!, quads[at + 1]!, quads[at + 2]!, quads[at + 3]!) ? 1 : 0;
-    }
-    return result;
+    return hasEach((s, p, o, g) => this.has(s, p, o, g), quads);
   }
 
   /**
@@ -149,28 +143,4 @@ export class DatasetView implements QuadSource {
     };
     return cursor;
   }
-}
-
-/** Chains cursors, opening each one only when the previous one is exhausted. */
-function concatenate(opens: readonly (() => QuadCursor)[]): QuadCursor {
-  let index = -1;
-  let inner: QuadCursor = EMPTY_CURSOR;
-  const cursor: QuadCursor = {
-    s: 0,
-    p: 0,
-    o: 0,
-    g: 0,
-    next(): boolean {
-      while (!inner.next()) {
-        if (++index >= opens.length) return false;
-        inner = opens[index]!();
-      }
-      cursor.s = inner.s;
-      cursor.p = inner.p;
-      cursor.o = inner.o;
-      cursor.g = inner.g;
-      return true;
-    },
-  };
-  return cursor;
 }
