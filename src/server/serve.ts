@@ -15,6 +15,9 @@ import { buildServer, type ServerContext } from './app.js';
 import { loggerOptions } from './logging.js';
 import { createSecurityServices } from './security-services.js';
 
+/** Time in milliseconds that shutdown lets open requests finish before it closes connections. */
+const SHUTDOWN_GRACE_MS = 5000;
+
 /** File in the data dir that receives a generated admin password when stdout is no terminal. */
 export const INITIAL_PASSWORD_FILE = 'initial-admin-password';
 
@@ -73,7 +76,13 @@ export async function startServer(
       for (const controller of context.state.activeQueries) {
         controller.abort(new Error('server shutting down'));
       }
-      await app.close();
+      // app.close() waits for every connection to go idle. A client's keep-alive socket can
+      // stay busy after its query was cancelled, so after a grace period close them all.
+      const closing = app.close();
+      const force = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      force.unref();
+      await closing;
+      clearTimeout(force);
       await ready.catch(() => undefined);
       context.engine?.close();
     },

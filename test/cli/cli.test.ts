@@ -3,7 +3,7 @@
  * their output and exit statuses.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -148,6 +148,29 @@ describe('seven-tick CLI', () => {
     const missing = runCli(['dataset', 'drop', 'other', '--data-dir', dataDir]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /does not exist/);
+  });
+
+  it('reads nothing from a missing data dir', () => {
+    const missing = path.join(dataDir, 'no-such-dir');
+    for (const args of [['dataset', 'list'], ['query', 'ASK {}'], ['check']]) {
+      const result = runCli([...args, '--data-dir', missing]);
+      assert.equal(result.status, 2, args.join(' '));
+      assert.match(result.stderr, /No seven-tick data dir/);
+    }
+    assert.equal(existsSync(missing), false);
+  });
+
+  it('check fails on an emptied database without writing', () => {
+    const emptied = tempDataDir();
+    try {
+      writeFileSync(path.join(emptied, 'seven-tick.db'), '');
+      const check = runCli(['check', '--data-dir', emptied]);
+      assert.equal(check.status, 1);
+      assert.match(check.stderr, /not a seven-tick database/);
+      assert.equal(statSync(path.join(emptied, 'seven-tick.db')).size, 0);
+    } finally {
+      removeDir(emptied);
+    }
   });
 
   it('checks a healthy data dir', () => {

@@ -1,5 +1,6 @@
 /**
- * A query over the timeout stops with an error, and /health keeps answering while it runs.
+ * Query limits over HTTP: a query over the timeout stops with 503 while /health keeps
+ * responding, and a result over the row cap gets 400.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -90,6 +91,24 @@ describe('query limits', () => {
     assert.equal(response.status, 200);
     const json = (await response.json()) as { results: { bindings: unknown[] } };
     assert.equal(json.results.bindings.length, 5000);
+  });
+
+  it('cancels a running query on SIGTERM', async () => {
+    // A timeout far longer than the test: shutdown must cancel the query, not wait for it.
+    const patient = await startServerProcess({ dataDir, args: ['--query-timeout', '600000'] });
+    const query = patient
+      .request(`/sparql?query=${encodeURIComponent(HEAVY)}`)
+      .catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const exited = new Promise<number | null>((resolve) => patient.child.once('exit', resolve));
+    patient.child.kill('SIGTERM');
+    const timer = new Promise<'still running'>((resolve) =>
+      setTimeout(() => resolve('still running'), 60_000),
+    );
+    const outcome = await Promise.race([exited, timer]);
+    assert.equal(outcome, 0);
+    await query;
+    await patient.kill9();
   });
 
   it('still serves queries after a timeout', async () => {
