@@ -98,7 +98,7 @@ function setValue(target: Partial<Config>, key: string, value: unknown, origin: 
   const known = key as ConfigKey;
   if (NUMERIC_KEYS.includes(known)) {
     const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    // Port 0 asks the operating system for a free port; every other number must be positive.
+    // Port 0 lets the operating system pick a free port. Every other number must be positive.
     const minimum = key === 'port' ? 0 : 1;
     if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < minimum) {
       const kind = minimum === 0 ? 'a non-negative' : 'a positive';

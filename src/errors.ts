@@ -1,6 +1,6 @@
 /**
  * The error types every layer throws. Each carries a stable `code`; the server maps codes
- * to HTTP statuses in one table, so no layer below it knows about HTTP.
+ * to HTTP statuses in one table, so no layer below it depends on HTTP.
  */
 
 export interface SourceLocation {

@@ -77,6 +77,7 @@ export const DEFAULT_MAX_ROWS = 100_000;
 export function parseQuery(queryText: string, baseIri?: string): ParsedQuery {
   const text = decodeCodepointEscapes(queryText);
   checkQueryNesting(text);
+
   const parser = new sparqljs.Parser(baseIri === undefined ? {} : { baseIRI: baseIri });
   let parsed: Sparql.SparqlQuery;
   try {
@@ -85,10 +86,10 @@ export function parseQuery(queryText: string, baseIri?: string): ParsedQuery {
     if (error instanceof RangeError) throw tooComplex(error);
     throw syntaxErrorOf(error, text);
   }
+
   if (parsed.type === 'update') {
     throw new SparqlSyntaxError(
-      'The text is a SPARQL Update, but this endpoint runs queries only (SPARQL Update is ' +
-        'not available yet)',
+      'The text is a SPARQL Update, not a query, and SPARQL Update is not available yet',
     );
   }
   // sparqljs returns an object without a query form for text that is only comments or
@@ -96,6 +97,7 @@ export function parseQuery(queryText: string, baseIri?: string): ParsedQuery {
   if (!('queryType' in parsed) || parsed.queryType === undefined) {
     throw new SparqlSyntaxError('The text contains no query (only comments or prologue)');
   }
+
   let query: ParsedQuery;
   try {
     query = translateQuery(parsed);

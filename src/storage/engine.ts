@@ -28,7 +28,7 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
-/** What the query layer needs of a dataset. */
+/** A dataset as the query layer reads it: its name, the shared dictionary and its quads. */
 export interface DatasetView {
   readonly name: string;
   readonly dictionary: TermDictionary;
@@ -72,7 +72,7 @@ export class Engine {
 
   /**
    * Opens like `open`, but lets the event loop run between steps of the rebuild (every
-   * segment and every 100,000 terms), so a server's probes answer while a large data dir opens.
+   * segment and every 100,000 terms), so a server's probes respond while a large data dir opens.
    */
   static async openAsync(dataDir: string, options: OpenOptions = {}): Promise<Engine> {
     const steps = Engine.openSteps(dataDir, options);

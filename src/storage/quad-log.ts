@@ -45,7 +45,7 @@ export interface Commit {
   newTermKeys: readonly string[];
   adds?: Uint32Array;
   deletes?: Uint32Array;
-  /** Where the data came from (file name, "update"), kept for the operator. */
+  /** Origin of the data (a file name, or "update"), stored for the operator. */
   source?: string;
 }
 
@@ -162,7 +162,7 @@ export class QuadLog {
         throw new NotFoundError(`Dataset ${commit.dataset} does not exist`);
       }
       // Another process (a CLI load next to a running server) may have added terms since
-      // this process read the dictionary; its ids would then clash with ours.
+      // this process read the dictionary. Its ids would then clash with ours.
       const stored = this.termCount();
       if (stored !== commit.firstNewTermId) {
         throw new StorageError(

@@ -23,7 +23,7 @@ export function sampleDataFiles(): string[] {
 }
 
 /**
- * Loads the sample vocabularies into the default dataset when no dataset of the data dir holds
+ * Loads the sample vocabularies into the default dataset when no dataset of the data dir contains
  * any quad yet; returns the per-file results, or undefined when data was already there. All
  * files go in as one commit, so a crash mid-way cannot leave half the sample behind (which
  * would also stop the next start from loading the rest).

@@ -51,7 +51,7 @@ export interface QuadSource {
   count(s: number, p: number, o: number, g: number): number;
   match(s: number, p: number, o: number, g: number): QuadCursor;
   /**
-   * Batch ASK: `quads` holds packed s,p,o,g quadruples; result[i] is 1 when quad i is present.
+   * Batch ASK: `quads` contains packed s,p,o,g quadruples; result[i] is 1 when quad i is present.
    */
   hasMany(quads: Uint32Array): Uint8Array;
 }

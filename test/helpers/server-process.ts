@@ -50,7 +50,7 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Every line the server wrote to stdout (pino JSON lines and notices). */
   output: string[];
-  /** Sends a request with admin Basic credentials unless `auth` says otherwise. */
+  /** Sends a request with admin Basic credentials, or with `auth` when given (null sends none). */
   request(pathname: string, init?: RequestInit & { auth?: string | null }): Promise<Response>;
   stop(): Promise<void>;
   kill9(): Promise<void>;
@@ -60,7 +60,7 @@ export interface StartOptions {
   dataDir?: string;
   args?: string[];
   env?: NodeJS.ProcessEnv;
-  /** Wait until /ready answers 200 (default true). */
+  /** Wait until /ready returns 200 (default true). */
   waitReady?: boolean;
 }
 
@@ -148,7 +148,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
   return server;
 }
 
-/** Polls /ready until it answers 200; gives up after 60 s. */
+/** Polls /ready until it returns 200; gives up after 60 s. */
 export async function waitReady(server: ServerProcess): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {

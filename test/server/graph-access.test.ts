@@ -1,6 +1,6 @@
 /**
- * Graph-level grants, enforced where quads are read: a user granted one named graph sees that
- * graph only, whatever the query asks for, and a user with no grant is refused.
+ * Graph-level grants, enforced where quads are read: a user granted one named graph reads that
+ * graph only, whatever the query requests, and a user with no grant gets 403.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';

@@ -73,7 +73,7 @@ describe('HTTPS', () => {
           path: pathname,
           ca: cert,
           headers,
-          // Offer old versions too, so the test sees the server refuse them.
+          // Offer old versions too, so the test can check that the server rejects them.
           minVersion: 'TLSv1' as const,
           ...(maxVersion ? { maxVersion } : {}),
         },
