@@ -21,37 +21,23 @@
  *   S G        GSPO      2           S P O G    SPOG      4
  */
 import { permuteQuads, radixSortRecords, dedupeSortedRecords, RECORD_WORDS } from './radix-sort.js';
+import {
+  checkPacked,
+  checkQuad,
+  GOSP,
+  GPOS,
+  GSPO,
+  ORDERING_COLUMNS,
+  OSPG,
+  POSG,
+  SPOG,
+} from './orderings.js';
 import { QuadIndex, type QuadIndexOptions } from './quad-index.js';
-import { ANY, DEFAULT_GRAPH_ID, type QuadCursor, type QuadSource, type TermId } from './types.js';
+import { QuadReader } from './quad-reader.js';
+import { QuadStoreSnapshot } from './snapshot.js';
+import type { TermId } from './types.js';
 
 export type QuadStoreOptions = QuadIndexOptions;
-
-const SPOG = 0;
-const POSG = 1;
-const OSPG = 2;
-const GSPO = 3;
-const GPOS = 4;
-const GOSP = 5;
-
-/** Record columns of each ordering, as quad positions (0 = s, 1 = p, 2 = o, 3 = g). */
-const ORDERING_COLUMNS: readonly (readonly number[])[] = [
-  [0, 1, 2, 3],
-  [1, 2, 0, 3],
-  [2, 0, 1, 3],
-  [3, 0, 1, 2],
-  [3, 1, 2, 0],
-  [3, 2, 0, 1],
-];
-
-/** Ordering per bound mask (bit 1 = s, 2 = p, 4 = o, 8 = g), as in the table above. */
-// prettier-ignore
-const ORDERING_BY_MASK = [
-  SPOG, SPOG, POSG, SPOG, OSPG, OSPG, POSG, SPOG,
-  GSPO, GSPO, GPOS, GSPO, GOSP, GOSP, GPOS, SPOG,
-];
-
-/** Number of bound positions per bound mask: the length of the key prefix. */
-const BOUND_COUNT = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
 
 /**
  * Build plan per ordering for a batch in `addMany`/`deleteMany`: the ordering whose sorted
@@ -89,20 +75,21 @@ const SINGLE_GRAPH_BATCH_PLAN: readonly { from: number; leadingColumns: number }
 /** Order in which `applyBatch` builds the orderings, so each plan's source exists first. */
 const BUILD_ORDER = [SPOG, OSPG, POSG, GSPO, GPOS, GOSP];
 
-const MAX_ID = 0xffff_ffff;
-
-export class QuadStore implements QuadSource {
+export class QuadStore extends QuadReader {
   private readonly indexes: QuadIndex[];
   private quadCount = 0;
-  /** Scratch s, p, o, g, so that reordering a quad into an index's columns allocates nothing. */
-  private readonly pattern = new Float64Array(4);
 
   constructor(options: QuadStoreOptions = {}) {
+    super();
     this.indexes = ORDERING_COLUMNS.map((columns) => new QuadIndex(columns, options));
   }
 
   get size(): number {
     return this.quadCount;
+  }
+
+  protected ordering(which: number): QuadIndex {
+    return this.indexes[which];
   }
 
   /** Adds one quad; returns false when it was already present. */
@@ -150,59 +137,20 @@ export class QuadStore implements QuadSource {
     return count;
   }
 
-  has(s: TermId, p: TermId, o: TermId, g: TermId): boolean {
-    checkPattern(s, p, o, g);
-    if (s === ANY || p === ANY || o === ANY || g === ANY) return this.count(s, p, o, g) > 0;
-    return this.indexes[SPOG].has(s, p, o, g);
-  }
-
-  hasMany(quads: Uint32Array): Uint8Array {
-    checkPacked(quads);
-    const result = new Uint8Array(quads.length / RECORD_WORDS);
-    const spog = this.indexes[SPOG];
-    for (let i = 0, w = 0; w < quads.length; i++, w += RECORD_WORDS) {
-      if (spog.has(quads[w], quads[w + 1], quads[w + 2], quads[w + 3])) result[i] = 1;
-    }
-    return result;
-  }
-
-  count(s: number, p: number, o: number, g: number): number {
-    checkPattern(s, p, o, g);
-    const mask = boundMask(s, p, o, g);
-    const index = this.indexes[ORDERING_BY_MASK[mask]];
-    if (mask === 0) return this.quadCount;
-    const c = index.columns;
-    const q = this.setPattern(s, p, o, g);
-    return index.count(BOUND_COUNT[mask], q[c[0]], q[c[1]], q[c[2]], q[c[3]]);
-  }
-
-  match(s: number, p: number, o: number, g: number): QuadCursor {
-    checkPattern(s, p, o, g);
-    const mask = boundMask(s, p, o, g);
-    const index = this.indexes[ORDERING_BY_MASK[mask]];
-    const c = index.columns;
-    const q = this.setPattern(s, p, o, g);
-    return index.cursor(BOUND_COUNT[mask], q[c[0]], q[c[1]], q[c[2]], q[c[3]]);
-  }
-
-  /** Returns the distinct graph ids other than the default graph, ascending. */
-  graphs(): Uint32Array {
-    const all = this.indexes[GSPO].distinctFirstColumn();
-    return all.length > 0 && all[0] === DEFAULT_GRAPH_ID ? all.subarray(1) : all;
+  /**
+   * Returns a read-only view of the current state in O(1): later writes to this store never
+   * show in it. Writes after a snapshot copy the delta runs and tombstones they touch once.
+   */
+  snapshot(): QuadStoreSnapshot {
+    return new QuadStoreSnapshot(
+      this.indexes.map((index) => index.snapshot()),
+      this.quadCount,
+    );
   }
 
   clear(): void {
     for (const index of this.indexes) index.clear();
     this.quadCount = 0;
-  }
-
-  private setPattern(s: number, p: number, o: number, g: number): Float64Array {
-    const q = this.pattern;
-    q[0] = s;
-    q[1] = p;
-    q[2] = o;
-    q[3] = g;
-    return q;
   }
 
   /** Returns the batch as sorted, distinct SPOG records in a new array. */
@@ -254,41 +202,4 @@ function isSingleGraph(records: Uint32Array): boolean {
   const g = records[3];
   for (let w = 7; w < records.length; w += RECORD_WORDS) if (records[w] !== g) return false;
   return true;
-}
-
-function boundMask(s: number, p: number, o: number, g: number): number {
-  return (s !== ANY ? 1 : 0) | (p !== ANY ? 2 : 0) | (o !== ANY ? 4 : 0) | (g !== ANY ? 8 : 0);
-}
-
-function isId(value: number): boolean {
-  return Number.isInteger(value) && value >= 0 && value <= MAX_ID;
-}
-
-function checkQuad(s: number, p: number, o: number, g: number): void {
-  if (!isId(s) || !isId(p) || !isId(o) || !isId(g)) {
-    throw new RangeError(
-      `Invalid quad (${s}, ${p}, ${o}, ${g}): every position must be a uint32 term id`,
-    );
-  }
-}
-
-function isIdOrAny(value: number): boolean {
-  return value === ANY || isId(value);
-}
-
-function checkPattern(s: number, p: number, o: number, g: number): void {
-  if (!isIdOrAny(s) || !isIdOrAny(p) || !isIdOrAny(o) || !isIdOrAny(g)) {
-    throw new RangeError(
-      `Invalid quad pattern (${s}, ${p}, ${o}, ${g}): each position must be a uint32 term ` +
-        `id or ANY (-1)`,
-    );
-  }
-}
-
-function checkPacked(quads: Uint32Array): void {
-  if (quads.length % RECORD_WORDS !== 0) {
-    throw new RangeError(
-      `Invalid packed quads: length ${quads.length} is not a multiple of 4 (s, p, o, g per quad)`,
-    );
-  }
 }

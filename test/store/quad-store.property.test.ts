@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { QuadStore, type QuadStoreOptions } from '../../src/store/quad-store.js';
-import { ANY, type QuadCursor } from '../../src/store/types.js';
+import type { QuadStoreSnapshot } from '../../src/store/snapshot.js';
+import { ANY, type QuadCursor, type QuadSource } from '../../src/store/types.js';
 
 type Quad = [number, number, number, number];
 
@@ -41,7 +42,7 @@ type Operation =
   | { kind: 'addMany' | 'deleteMany' | 'hasMany'; quads: Quad[] }
   | { kind: 'count' | 'match'; pattern: Quad }
   | { kind: 'snapshot'; pattern: Quad; added: Quad[]; deleted: Quad[] }
-  | { kind: 'graphs' | 'clear' };
+  | { kind: 'graphs' | 'clear' | 'freeze' };
 
 function drain(cursor: QuadCursor): string[] {
   const out: string[] = [];
@@ -85,6 +86,7 @@ function operations(id: fc.Arbitrary<number>, maxBatch: number): fc.Arbitrary<Op
     },
     { weight: 1, arbitrary: fc.constant({ kind: 'graphs' as const }) },
     { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'freeze' as const }) },
   );
   return fc.array(operation, { maxLength: 120, size: 'max' });
 }
@@ -101,6 +103,8 @@ function allPatterns(q: Quad): Quad[] {
 function runAgainstModel(ops: Operation[], options: QuadStoreOptions): void {
   const store = new QuadStore(options);
   const model = new ModelStore();
+  /** Snapshots taken by 'freeze', each with a copy of the model at that moment. */
+  const frozen: { snapshot: QuadStoreSnapshot; model: ModelStore }[] = [];
   for (const op of ops) {
     switch (op.kind) {
       case 'add':
@@ -159,18 +163,35 @@ function runAgainstModel(ops: Operation[], options: QuadStoreOptions): void {
         store.clear();
         model.quads.clear();
         break;
+      case 'freeze': {
+        const copy = new ModelStore();
+        for (const q of model.quads.values()) copy.add(q);
+        frozen.push({ snapshot: store.snapshot(), model: copy });
+        break;
+      }
     }
     assert.equal(store.size, model.quads.size, `size after ${op.kind}`);
   }
 
-  // Close with every pattern shape over a few stored quads and one absent quad.
+  checkEveryPattern(store, model, 'final');
+  // Every snapshot still reads the state it was taken in, after all the later writes.
+  for (const [i, { snapshot, model: then }] of frozen.entries()) {
+    assert.equal(snapshot.size, then.quads.size, `snapshot ${i} size`);
+    assert.deepEqual([...snapshot.graphs()], then.graphs(), `snapshot ${i} graphs`);
+    checkEveryPattern(snapshot, then, `snapshot ${i}`);
+  }
+}
+
+/** Checks count, match and has for every pattern shape over a few stored quads and one absent. */
+function checkEveryPattern(source: QuadSource, model: ModelStore, label: string): void {
   const probes = [...model.quads.values()].slice(0, 4);
   probes.push([1, 2, 3, 4]);
   for (const probe of probes) {
+    assert.equal(source.has(...probe), model.quads.has(probe.join(' ')), `${label} has ${probe}`);
     for (const pattern of allPatterns(probe)) {
       const expected = model.matching(pattern);
-      assert.equal(store.count(...pattern), expected.length, `final count ${pattern}`);
-      assert.deepEqual(drain(store.match(...pattern)), expected, `final match ${pattern}`);
+      assert.equal(source.count(...pattern), expected.length, `${label} count ${pattern}`);
+      assert.deepEqual(drain(source.match(...pattern)), expected, `${label} match ${pattern}`);
     }
   }
 }
