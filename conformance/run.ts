@@ -24,6 +24,7 @@ import { RDF_SUITES, runRdfSuite } from './rdf-suites.js';
 import { renderReport, summaryLine } from './report.js';
 import { runEvaluationTestsIsolated } from './isolated-eval.js';
 import { isEvaluationTest, QUERY_TIMEOUT_MS } from './sparql-eval.js';
+import { isUpdateEvaluationTest, runUpdateEvaluationTest } from './sparql-update.js';
 import {
   isQuerySyntaxTest,
   isUpdateSyntaxTest,
@@ -40,12 +41,12 @@ export const SUITE_NAMES = {
   sparql11Eval: 'SPARQL 1.1 query evaluation',
   querySyntax: 'SPARQL 1.1 syntax, query',
   updateSyntax: 'SPARQL 1.1 syntax, update',
-  notRun: 'SPARQL 1.1 update evaluation, protocols, service description',
+  updateEval: 'SPARQL 1.1 update evaluation',
+  notRun: 'SPARQL 1.1 protocols, service description',
 } as const;
 
 /** Reasons for the SPARQL 1.1 test types that have no adapter, by manifest type. */
 const NOT_RUN_REASONS: Record<string, string> = {
-  [`${MF}UpdateEvaluationTest`]: 'update evaluation: the engine has no update engine',
   [`${MF}ProtocolTest`]: 'SPARQL protocol tests need an HTTP test client against a live server',
   [`${MF}GraphStoreProtocolTest`]: 'graph store protocol is not implemented',
   [`${MF}ServiceDescriptionTest`]: 'service descriptions are not implemented',
@@ -93,7 +94,11 @@ async function runSparqlSuites(): Promise<SuiteResult[]> {
   const all = [...sparql10, ...sparql11];
 
   const notRun = sparql11.filter(
-    (entry) => !isEvaluationTest(entry) && !isQuerySyntaxTest(entry) && !isUpdateSyntaxTest(entry),
+    (entry) =>
+      !isEvaluationTest(entry) &&
+      !isQuerySyntaxTest(entry) &&
+      !isUpdateSyntaxTest(entry) &&
+      !isUpdateEvaluationTest(entry),
   );
   return [
     tally(SUITE_NAMES.sparql10Eval, await runEvaluationTestsIsolated(SPARQL10_MANIFEST)),
@@ -105,6 +110,10 @@ async function runSparqlSuites(): Promise<SuiteResult[]> {
     tally(
       SUITE_NAMES.updateSyntax,
       await runEntries(all.filter(isUpdateSyntaxTest), runUpdateSyntaxTest),
+    ),
+    tally(
+      SUITE_NAMES.updateEval,
+      await runEntries(sparql11.filter(isUpdateEvaluationTest), runUpdateEvaluationTest),
     ),
     tally(
       SUITE_NAMES.notRun,

@@ -27,6 +27,8 @@ export interface Config {
   maxPathNodes: number;
   /** Estimated bytes one query may hold in memory (sorts, hash tables, groups, paths). */
   maxQueryMemoryBytes: number;
+  /** Maximum quads one update operation or graph store request may insert or delete. */
+  maxUpdateQuads: number;
   /** Lifetime of a session token from POST /auth/login, in seconds. */
   sessionTtlSeconds: number;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
@@ -43,6 +45,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   maxGroups: 1_000_000,
   maxPathNodes: 10_000_000,
   maxQueryMemoryBytes: 512 * 1024 * 1024,
+  maxUpdateQuads: 10_000_000,
   sessionTtlSeconds: 3600,
   logLevel: 'info',
 });
@@ -58,6 +61,7 @@ const NUMERIC_KEYS: readonly ConfigKey[] = [
   'maxGroups',
   'maxPathNodes',
   'maxQueryMemoryBytes',
+  'maxUpdateQuads',
   'sessionTtlSeconds',
 ];
 const STRING_KEYS: readonly ConfigKey[] = ['dataDir', 'host', 'tlsCert', 'tlsKey', 'logLevel'];
@@ -73,6 +77,7 @@ const ENVIRONMENT: Record<string, ConfigKey> = {
   SEVEN_TICK_MAX_GROUPS: 'maxGroups',
   SEVEN_TICK_MAX_PATH_NODES: 'maxPathNodes',
   SEVEN_TICK_MAX_QUERY_MEMORY_BYTES: 'maxQueryMemoryBytes',
+  SEVEN_TICK_MAX_UPDATE_QUADS: 'maxUpdateQuads',
   SEVEN_TICK_LOG_LEVEL: 'logLevel',
 };
 

@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'QUERY_CANCELLED',
   'STORAGE',
   'STORAGE_CORRUPT',
+  'STORAGE_FULL',
   'NOT_FOUND',
   'INVALID_ARGUMENT',
   'AUTHENTICATION_REQUIRED',
@@ -128,6 +129,13 @@ export class QueryCancelledError extends KgError {
 export class StorageError extends KgError {
   constructor(message: string, cause?: unknown) {
     super('STORAGE', message, { cause });
+  }
+}
+
+/** The disk or the database reached its size limit; the write was not applied. */
+export class StorageFullError extends KgError {
+  constructor(message: string, cause?: unknown) {
+    super('STORAGE_FULL', message, { cause });
   }
 }
 

@@ -4,7 +4,14 @@
  * so a query cannot see, count or probe a graph it has no grant for, whatever its shape.
  */
 import { ChainedCursor, EMPTY_CURSOR, hasEach } from '../store/cursors.js';
-import { ANY, type QuadCursor, type QuadSource, type TermDictionary } from '../store/types.js';
+import { AccessDeniedError } from '../errors.js';
+import {
+  ANY,
+  DEFAULT_GRAPH_ID,
+  type QuadCursor,
+  type QuadSource,
+  type TermDictionary,
+} from '../store/types.js';
 import type { GraphAccess } from './access.js';
 
 /**
@@ -61,4 +68,48 @@ class GraphFilteredSource implements QuadSource {
   hasMany(quads: Uint32Array): Uint8Array {
     return hasEach((s, p, o, g) => this.has(s, p, o, g), quads);
   }
+}
+
+/** The writes of a transaction, as the update executor and the graph store call them. */
+export interface QuadWriter {
+  insert(quads: Uint32Array): number;
+  delete(quads: Uint32Array): number;
+}
+
+/**
+ * Returns a writer that refuses, with AccessDeniedError, a batch that touches a graph the
+ * principal may not write (inserts) or delete from (deletes). The refusal comes before any
+ * quad of the batch is applied, and the caller's transaction then fails whole.
+ */
+export function guardedWriter(
+  writer: QuadWriter,
+  dictionary: TermDictionary,
+  access: { write: GraphAccess; delete: GraphAccess },
+  dataset: string,
+): QuadWriter {
+  const check = (quads: Uint32Array, graphs: GraphAccess, action: string): void => {
+    if (graphs.allGraphs) return;
+    const allowed = new Set<number>();
+    for (const iri of graphs.graphs) {
+      const id = dictionary.lookup(iri);
+      if (id !== undefined) allowed.add(id);
+    }
+    for (let w = 3; w < quads.length; w += 4) {
+      const graph = quads[w]!;
+      if (allowed.has(graph)) continue;
+      const name =
+        graph === DEFAULT_GRAPH_ID ? 'the default graph' : `graph <${dictionary.key(graph)}>`;
+      throw new AccessDeniedError(`No permission to ${action} ${name} of dataset ${dataset}`);
+    }
+  };
+  return {
+    insert(quads) {
+      check(quads, access.write, 'write to');
+      return writer.insert(quads);
+    },
+    delete(quads) {
+      check(quads, access.delete, 'delete from');
+      return writer.delete(quads);
+    },
+  };
 }

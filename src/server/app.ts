@@ -14,6 +14,8 @@ import { registerAdminRoutes } from './routes/admin.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerSparqlRoutes } from './routes/sparql.js';
+import { registerUpdateRoutes } from './routes/update.js';
+import { GRAPH_STORE_BODY_TYPES, registerGraphStoreRoutes } from './routes/graph-store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -72,6 +74,11 @@ export async function buildServer(
     });
   }
 
+  // Graph Store bodies stay streams: the route parses them with its own byte cap.
+  app.addContentTypeParser(GRAPH_STORE_BODY_TYPES, (_request, payload, done) =>
+    done(null, payload),
+  );
+
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.config?.public) return;
     if (!context.state.ready) {
@@ -102,6 +109,8 @@ export async function buildServer(
   registerHealthRoutes(app, context);
   registerAuthRoutes(app, context);
   registerSparqlRoutes(app, context);
+  registerUpdateRoutes(app, context);
+  registerGraphStoreRoutes(app, context);
   registerAdminRoutes(app, context);
   return app;
 }

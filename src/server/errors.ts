@@ -25,6 +25,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ErrorStatus> = {
   QUERY_TIMEOUT: { status: 503, title: 'Query timed out' },
   STORAGE: { status: 500, title: 'Storage error' },
   STORAGE_CORRUPT: { status: 500, title: 'Storage error' },
+  STORAGE_FULL: { status: 507, title: 'Insufficient storage' },
   CONFIG: { status: 500, title: 'Configuration error' },
 };
 

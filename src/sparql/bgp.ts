@@ -10,7 +10,7 @@ import {
   type QuadCursor,
   type TermId,
 } from '../store/types.js';
-import { QuadStore } from '../store/quad-store.js';
+import { QuadReader } from '../store/quad-reader.js';
 import { EMPTY_CURSOR } from '../store/cursors.js';
 import { expressionSlots, type Bgp, type Expression, type PatternTerm } from './algebra.js';
 import {
@@ -376,14 +376,14 @@ export class BgpEvaluator {
    * step binds one variable ?x, this step has ?x already bound, every other position of both is
    * a constant, and prefersMergeJoin picks the merge from the exact store counts.
    *
-   * Only a QuadStore guarantees the order: with the three other positions bound, its match uses
+   * Only the store and its snapshots (QuadReader) guarantee the order: with the three other positions bound, its match uses
    * an ordering whose last key column is ?x (for (? p o g) GPOS, for (s p ? g) GSPO, for
    * (s ? o g) GOSP), so ?x comes out ascending. Dataset views and filtered sources concatenate
    * per-graph cursors, so their output is not sorted and they keep the nested loop.
    * TODO: GRAPH ?g patterns are sorted by (?x, ?g) in the store and could merge on both.
    */
   private chooseMergeJoins(steps: MutablePlanStep[]): void {
-    if (!(this.ctx.quads instanceof QuadStore)) return;
+    if (!(this.ctx.quads instanceof QuadReader)) return;
     for (let i = 0; i + 1 < steps.length; i++) {
       const left = steps[i]!;
       const right = steps[i + 1]!;

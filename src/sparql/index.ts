@@ -15,9 +15,17 @@ import { Evaluator } from './evaluator.js';
 import type { QueryProfile } from './profile.js';
 import { constructQuads, describeQuads, TermDecoder } from './forms.js';
 import { translateQuery, type ParsedQuery } from './query.js';
+import { translateUpdate, type UpdateOperation } from './update/operations.js';
 import { hasNumericCollectionMember, rejectSignedPatternLiterals } from './signed-literals.js';
 
 export type { ParsedQuery } from './query.js';
+export type { UpdateOperation } from './update/operations.js';
+export {
+  executeUpdate,
+  type UpdateOptions,
+  type UpdateResult,
+  type UpdateTarget,
+} from './update/execute.js';
 
 export interface QueryableDataset {
   dictionary: TermDictionary;
@@ -75,21 +83,10 @@ export const DEFAULT_MAX_ROWS = 100_000;
  * UnsupportedFeatureError for valid features the evaluator does not run.
  */
 export function parseQuery(queryText: string, baseIri?: string): ParsedQuery {
-  const text = decodeCodepointEscapes(queryText);
-  checkQueryNesting(text);
-
-  const parser = new sparqljs.Parser(baseIri === undefined ? {} : { baseIRI: baseIri });
-  let parsed: Sparql.SparqlQuery;
-  try {
-    parsed = parser.parse(text);
-  } catch (error) {
-    if (error instanceof RangeError) throw tooComplex(error);
-    throw syntaxErrorOf(error, text);
-  }
-
+  const { parsed, text } = parseSparql(queryText, baseIri);
   if (parsed.type === 'update') {
     throw new SparqlSyntaxError(
-      'The text is a SPARQL Update, not a query, and SPARQL Update is not available yet',
+      'The text is a SPARQL Update, not a query: send it to the update endpoint',
     );
   }
   // sparqljs returns an object without a query form for text that is only comments or
@@ -107,6 +104,41 @@ export function parseQuery(queryText: string, baseIri?: string): ParsedQuery {
   }
   rejectSignedPatternLiterals(text, () => hasNumericCollectionMember(query));
   return query;
+}
+
+/**
+ * Parses a SPARQL 1.1 Update request into its operations, in order. Throws SparqlSyntaxError
+ * (also for a query) and UnsupportedFeatureError.
+ */
+export function parseUpdate(updateText: string, baseIri?: string): UpdateOperation[] {
+  const { parsed } = parseSparql(updateText, baseIri);
+  if (parsed.type !== 'update') {
+    throw new SparqlSyntaxError(
+      'The text is a SPARQL query, not an update: send it to the query endpoint',
+    );
+  }
+  try {
+    return translateUpdate(parsed);
+  } catch (error) {
+    if (error instanceof RangeError) throw tooComplex(error);
+    throw error;
+  }
+}
+
+/** Runs the sparqljs parser on query or update text, turning its errors into KgErrors. */
+function parseSparql(
+  sourceText: string,
+  baseIri: string | undefined,
+): { parsed: Sparql.SparqlQuery; text: string } {
+  const text = decodeCodepointEscapes(sourceText);
+  checkQueryNesting(text);
+  const parser = new sparqljs.Parser(baseIri === undefined ? {} : { baseIRI: baseIri });
+  try {
+    return { parsed: parser.parse(text), text };
+  } catch (error) {
+    if (error instanceof RangeError) throw tooComplex(error);
+    throw syntaxErrorOf(error, text);
+  }
 }
 
 interface JisonError {

@@ -14,8 +14,9 @@ import { MemoryDictionary } from '../store/dictionary.js';
 import { QuadStore } from '../store/quad-store.js';
 import type { QuadSource, TermDictionary } from '../store/types.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
-import { QuadBuffer } from './quad-buffer.js';
+import { QuadBuffer } from '../store/quad-buffer.js';
 import { QuadLog, type DatasetInfo } from './quad-log.js';
+import { CommittedDictionary, Transaction, WriteLock } from './transaction.js';
 
 export const DEFAULT_DATASET = 'default';
 
@@ -38,6 +39,8 @@ export interface DatasetView {
 export interface LoadOptions {
   /** IRI of the named graph that receives the file's default-graph triples. */
   graph?: string;
+  /** Base IRI for relative IRIs in Turtle and TriG; default: the file's file: URL. */
+  baseIri?: string;
   /** Called with bytes read so far (compressed bytes for .gz files). */
   onProgress?: (bytesRead: number, quadsRead: number) => void;
   signal?: AbortSignal;
@@ -51,15 +54,31 @@ export interface LoadResult {
   added: number;
 }
 
+/** What a committed write changed. */
+export interface WriteResult<T> {
+  /** What the transaction's work returned. */
+  value: T;
+  /** Quads added to the dataset. */
+  inserted: number;
+  /** Quads removed from the dataset. */
+  deleted: number;
+}
+
 export class Engine {
   private readonly datasets = new Map<string, QuadStore>();
+  /** Writers run one at a time, so a transaction's base is the state it commits onto. */
+  private readonly writes = new WriteLock();
+  /** Dictionary size after the last commit; readers see no id at or above it. */
+  private committedTerms: number;
 
   private constructor(
     readonly dataDir: string,
     readonly db: SqliteDatabase,
     readonly log: QuadLog,
     readonly dictionary: MemoryDictionary,
-  ) {}
+  ) {
+    this.committedTerms = dictionary.size;
+  }
 
   /**
    * Opens a data dir, verifying every segment's checksum while rebuilding the indexes;
@@ -140,11 +159,63 @@ export class Engine {
     this.datasets.delete(name);
   }
 
-  /** Returns a dataset for querying; throws NotFoundError for an unknown name. */
+  /**
+   * Returns a consistent, read-only view of a dataset for querying: writes that commit later
+   * do not show in it. Throws NotFoundError for an unknown name.
+   */
   dataset(name: string): DatasetView {
     const quads = this.datasets.get(name);
     if (quads === undefined) throw new NotFoundError(`Dataset ${name} does not exist`);
-    return { name, dictionary: this.dictionary, quads };
+    return {
+      name,
+      dictionary: new CommittedDictionary(this.dictionary, this.committedTerms),
+      quads: quads.snapshot(),
+    };
+  }
+
+  /**
+   * Runs `work` as one write transaction on a dataset, after the writes queued before it.
+   * When `work` resolves, its changes are written to the database in one durable commit and
+   * only then applied to the in-memory indexes; when it throws, or the commit fails, nothing
+   * is written and the dictionary forgets the terms the transaction added.
+   */
+  transaction<T>(
+    dataset: string,
+    work: (transaction: Transaction) => Promise<T>,
+    options: { source?: string } = {},
+  ): Promise<WriteResult<T>> {
+    return this.writes.run(async () => {
+      const store = this.datasets.get(dataset);
+      if (store === undefined) throw new NotFoundError(`Dataset ${dataset} does not exist`);
+      const dictionary = this.dictionary;
+      const mark = dictionary.mark();
+      try {
+        const transaction = new Transaction(dataset, dictionary, store.snapshot());
+        const value = await work(transaction);
+        const adds = transaction.quads.additions();
+        const deletes = transaction.quads.deletions();
+        if (adds.length === 0 && deletes.length === 0) {
+          // Nothing to store: terms the work looked up or interned are not needed.
+          dictionary.rollback(mark);
+          return { value, inserted: 0, deleted: 0 };
+        }
+        this.log.commit({
+          dataset,
+          firstNewTermId: mark,
+          newTermKeys: dictionary.keysFrom(mark),
+          adds,
+          deletes,
+          source: options.source,
+        });
+        store.deleteMany(deletes);
+        store.addMany(adds);
+        this.committedTerms = dictionary.size;
+        return { value, inserted: adds.length / 4, deleted: deletes.length / 4 };
+      } catch (error) {
+        dictionary.rollback(mark);
+        throw error;
+      }
+    });
   }
 
   /** Total quads over all datasets. */
@@ -164,10 +235,18 @@ export class Engine {
   }
 
   /** Loads several files as one all-or-nothing commit. */
-  async loadFiles(
+  loadFiles(
     dataset: string,
     files: readonly string[],
     options: LoadOptions = {},
+  ): Promise<LoadResult[]> {
+    return this.writes.run(() => this.loadFilesNow(dataset, files, options));
+  }
+
+  private async loadFilesNow(
+    dataset: string,
+    files: readonly string[],
+    options: LoadOptions,
   ): Promise<LoadResult[]> {
     const store = this.datasets.get(dataset);
     if (store === undefined) throw new NotFoundError(`Dataset ${dataset} does not exist`);
@@ -195,6 +274,7 @@ export class Engine {
         source: files.length === 1 ? files[0] : `${files.length} files`,
       });
       const added = store.addMany(quads);
+      this.committedTerms = dictionary.size;
       // addMany reports only the total, so a multi-file result attributes it to the last file.
       results[results.length - 1].added = added;
       return results;
@@ -227,6 +307,7 @@ export class Engine {
         buffer.push(intern(quad.subject), intern(quad.predicate), intern(quad.object), graph);
       },
       {
+        baseIri: options.baseIri,
         signal: options.signal,
         onProgress: options.onProgress
           ? (bytes: number) => options.onProgress?.(bytes, buffer.length - before)

@@ -12,6 +12,7 @@ import {
   NotFoundError,
   StorageCorruptError,
   StorageError,
+  StorageFullError,
 } from '../errors.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -199,6 +200,12 @@ export class QuadLog {
       write();
     } catch (error) {
       if (error instanceof StorageError || error instanceof NotFoundError) throw error;
+      if ((error as { code?: unknown }).code === 'SQLITE_FULL') {
+        throw new StorageFullError(
+          'The disk holding the data dir is full; the write was not applied. Free space and retry.',
+          error,
+        );
+      }
       throw new StorageError(`Writing to the database failed: ${(error as Error).message}`, error);
     }
   }

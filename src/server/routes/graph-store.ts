@@ -1,0 +1,320 @@
+/**
+ * The SPARQL 1.1 Graph Store HTTP Protocol on /data (the default dataset) and
+ * /datasets/NAME/data. `?default` names the default graph and `?graph=IRI` a named graph;
+ * without either, GET and HEAD return the whole dataset and POST and PUT take quads (TriG,
+ * N-Quads) for the whole dataset.
+ *
+ * A graph exists while it holds quads; the default graph always exists. A body is read and
+ * parsed in full (within maxBodyBytes) before the write transaction starts, so a slow upload
+ * never holds up other writers, and a syntax error anywhere in it changes nothing.
+ */
+import type * as RDF from '@rdfjs/types';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { Readable as ReadableStream } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidArgumentError, NotFoundError } from '../../errors.js';
+import { formatFromMediaType, RDF_MEDIA_TYPES, type RdfFormat } from '../../rdf/formats.js';
+import { parseRdf } from '../../rdf/parse.js';
+import { serializeQuads } from '../../rdf/serialize.js';
+import { factory, isAbsoluteIri, termFromKey, termKey } from '../../rdf/terms.js';
+import { Permission } from '../../security/permissions.js';
+import { guardedWriter, readableQuads } from '../../security/quad-access.js';
+import { DEFAULT_DATASET } from '../../storage/engine.js';
+import { collect } from '../../store/overlay.js';
+import { ANY, DEFAULT_GRAPH_ID, type QuadSource, type TermDictionary } from '../../store/types.js';
+import type { ServerContext } from '../app.js';
+import { notAcceptable } from '../errors.js';
+import { GRAPH_OFFERED, negotiate } from '../negotiation.js';
+import { toByteStream } from '../streaming.js';
+
+/** The RDF media types a Graph Store request body may have. */
+export const GRAPH_STORE_BODY_TYPES = Object.values(RDF_MEDIA_TYPES);
+
+/** Which graph a request is about: one graph, or the whole dataset (undefined). */
+type Target = { kind: 'default' } | { kind: 'named'; iri: string } | undefined;
+
+/** A parsed body: four term keys per quad (subject, predicate, object, graph). */
+type ParsedBody = string[];
+
+export function registerGraphStoreRoutes(app: FastifyInstance, context: ServerContext): void {
+  const nameOf = (request: FastifyRequest): string =>
+    (request.params as { name?: string }).name ?? DEFAULT_DATASET;
+  for (const path of ['/data', '/datasets/:name/data']) {
+    app.get(path, (request, reply) => getGraph(context, request, reply, nameOf(request)));
+    app.head(path, (request, reply) => getGraph(context, request, reply, nameOf(request)));
+    app.put(path, (request, reply) => writeGraph(context, request, reply, nameOf(request), 'put'));
+    app.post(path, (request, reply) =>
+      writeGraph(context, request, reply, nameOf(request), 'post'),
+    );
+    app.delete(path, (request, reply) => deleteGraph(context, request, reply, nameOf(request)));
+  }
+}
+
+async function getGraph(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  datasetName: string,
+): Promise<FastifyReply> {
+  const target = targetOf(request);
+  const principal = request.principal!;
+  const access = context.security.access.graphAccess(principal, Permission.Read, datasetName);
+  if (!access.allGraphs && access.graphs.length === 0) {
+    context.security.access.require(principal, Permission.Read, { dataset: datasetName });
+  }
+  const stored = context.engine.dataset(datasetName);
+  const quads = readableQuads(stored.quads, stored.dictionary, access);
+  const graph = graphIdOf(target, stored.dictionary);
+  if (
+    target?.kind === 'named' &&
+    (graph === undefined || quads.count(ANY, ANY, ANY, graph) === 0)
+  ) {
+    throw new NotFoundError(`Graph <${target.iri}> does not exist in dataset ${datasetName}`);
+  }
+
+  const offered = target === undefined ? QUAD_FORMATS_FIRST : GRAPH_OFFERED;
+  const mediaType = negotiate(request.headers.accept, offered);
+  if (mediaType === undefined) {
+    const { status, body } = notAcceptable(offered);
+    return reply.code(status).send(body);
+  }
+  reply.header('vary', 'Accept').type(`${mediaType}; charset=utf-8`);
+  if (request.method === 'HEAD') return reply.send();
+  const format = formatOfMediaType(mediaType);
+  const source = decodeQuads(quads, stored.dictionary, graph ?? ANY);
+  return reply.send(ReadableStream.from(toByteStream(serializeQuads(source, format))));
+}
+
+/** For a whole dataset, the formats that keep graph names come first. */
+const QUAD_FORMATS_FIRST = [
+  RDF_MEDIA_TYPES.trig,
+  RDF_MEDIA_TYPES.nquads,
+  RDF_MEDIA_TYPES.turtle,
+  RDF_MEDIA_TYPES.ntriples,
+];
+
+async function writeGraph(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  datasetName: string,
+  method: 'put' | 'post',
+): Promise<FastifyReply> {
+  const target = targetOf(request);
+  const principal = request.principal!;
+  const { access } = context.security;
+  const writeAccess = access.graphAccess(principal, Permission.Write, datasetName);
+  if (!writeAccess.allGraphs && writeAccess.graphs.length === 0) {
+    access.require(principal, Permission.Write, { dataset: datasetName });
+  }
+  const deleteAccess = access.graphAccess(principal, Permission.Delete, datasetName);
+  context.engine.dataset(datasetName);
+
+  const body = await parseBody(request, target, context.config.maxBodyBytes);
+  const { value: created } = await context.engine.transaction(
+    datasetName,
+    async (transaction) => {
+      const { dictionary } = transaction;
+      const writer = guardedWriter(
+        transaction,
+        dictionary,
+        {
+          write: writeAccess,
+          delete: deleteAccess,
+        },
+        datasetName,
+      );
+      const packed = internBody(body, dictionary, graphIdOf(target, dictionary, true));
+      const graphs = distinctGraphs(packed);
+      const existed = graphs.map((g) => transaction.quads.count(ANY, ANY, ANY, g) > 0);
+      if (method === 'put') {
+        // PUT replaces: the target graph, or for the whole dataset every graph.
+        const replaced =
+          target === undefined
+            ? transaction.quads.match(ANY, ANY, ANY, ANY)
+            : transaction.quads.match(ANY, ANY, ANY, graphIdOf(target, dictionary, true)!);
+        writer.delete(collect(replaced));
+      }
+      writer.insert(packed);
+      const graph = graphIdOf(target, dictionary, true);
+      if (target?.kind !== 'named' || graph === undefined) return false;
+      const index = graphs.indexOf(graph);
+      return index >= 0 ? !existed[index]! : false;
+    },
+    { source: `graph store ${method.toUpperCase()} by ${principal.username}` },
+  );
+  return reply.code(created ? 201 : 204).send();
+}
+
+async function deleteGraph(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  datasetName: string,
+): Promise<FastifyReply> {
+  const target = targetOf(request);
+  if (target === undefined) {
+    throw new InvalidArgumentError('DELETE needs ?default or ?graph=IRI');
+  }
+  const principal = request.principal!;
+  const { access } = context.security;
+  const deleteAccess = access.graphAccess(principal, Permission.Delete, datasetName);
+  if (!deleteAccess.allGraphs && deleteAccess.graphs.length === 0) {
+    access.require(principal, Permission.Delete, { dataset: datasetName });
+  }
+  const readAccess = access.graphAccess(principal, Permission.Read, datasetName);
+  context.engine.dataset(datasetName);
+  await context.engine.transaction(
+    datasetName,
+    async (transaction) => {
+      const { dictionary } = transaction;
+      const graph = graphIdOf(target, dictionary);
+      // A graph the requester may not read looks absent, as it does to GET.
+      const visible = readableQuads(transaction.quads, dictionary, readAccess);
+      const quads =
+        graph === undefined ? new Uint32Array(0) : collect(visible.match(ANY, ANY, ANY, graph));
+      if (target.kind === 'named' && quads.length === 0) {
+        throw new NotFoundError(`Graph <${target.iri}> does not exist in dataset ${datasetName}`);
+      }
+      guardedWriter(
+        transaction,
+        dictionary,
+        { write: deleteAccess, delete: deleteAccess },
+        datasetName,
+      ).delete(quads);
+    },
+    { source: `graph store DELETE by ${principal.username}` },
+  );
+  return reply.code(204).send();
+}
+
+/** Reads `?default` or `?graph=IRI`; both, or a repeated or relative graph, is an error. */
+function targetOf(request: FastifyRequest): Target {
+  const query = (request.query ?? {}) as Record<string, string | string[] | undefined>;
+  const hasDefault = query.default !== undefined;
+  const graph = query.graph;
+  if (hasDefault && graph !== undefined) {
+    throw new InvalidArgumentError('Give either ?default or ?graph=IRI, not both');
+  }
+  if (Array.isArray(graph)) throw new InvalidArgumentError('Give one ?graph=IRI per request');
+  if (graph !== undefined) {
+    if (!isAbsoluteIri(graph)) {
+      throw new InvalidArgumentError(`graph must be an absolute IRI, got ${JSON.stringify(graph)}`);
+    }
+    return { kind: 'named', iri: graph };
+  }
+  return hasDefault ? { kind: 'default' } : undefined;
+}
+
+/**
+ * Returns the graph id of a target: DEFAULT_GRAPH_ID, the id of a named graph, or undefined
+ * for the whole dataset or a graph IRI the dictionary does not have (unless `intern`).
+ */
+function graphIdOf(target: Target, dictionary: TermDictionary, intern = false): number | undefined {
+  if (target === undefined) return undefined;
+  if (target.kind === 'default') return DEFAULT_GRAPH_ID;
+  return intern ? dictionary.intern(target.iri) : dictionary.lookup(target.iri);
+}
+
+async function parseBody(
+  request: FastifyRequest,
+  target: Target,
+  maxBytes: number,
+): Promise<ParsedBody> {
+  const contentType = request.headers['content-type'];
+  const format = formatFromMediaType(contentType);
+  if (format === undefined) {
+    throw Object.assign(
+      new Error(
+        `Send the graph as ${GRAPH_STORE_BODY_TYPES.join(', ')}, not ${contentType ?? 'a body without Content-Type'}`,
+      ),
+      { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    );
+  }
+  const keys: ParsedBody = [];
+  // Blank node labels are scoped to one request body.
+  const blankPrefix = `_:h${randomBytes(6).toString('hex')}_`;
+  const keyOf = (term: RDF.Term): string =>
+    term.termType === 'BlankNode' ? blankPrefix + term.value : termKey(term);
+  const base = `${request.protocol}://${request.hostname}${request.url.split('?', 1)[0]}`;
+  await parseRdf(
+    ReadableStream.from(limitBytes(request.body as Readable, maxBytes)),
+    { format, baseIri: base, source: 'request body' },
+    (quad) => {
+      if (target !== undefined && quad.graph.termType !== 'DefaultGraph') {
+        throw new InvalidArgumentError(
+          'The body names graphs, but the request is for one graph; send triples, or omit ?graph and ?default',
+        );
+      }
+      keys.push(keyOf(quad.subject), keyOf(quad.predicate), keyOf(quad.object), keyOf(quad.graph));
+    },
+  );
+  return keys;
+}
+
+/** Passes a request body through, failing with 413 once it passes `maxBytes`. */
+async function* limitBytes(body: Readable, maxBytes: number): AsyncGenerator<Buffer> {
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      body.destroy();
+      throw Object.assign(
+        new Error(`The request body is larger than maxBodyBytes (${maxBytes} bytes)`),
+        {
+          statusCode: 413,
+          code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+        },
+      );
+    }
+    yield chunk;
+  }
+}
+
+/** Interns a parsed body; quads of the default graph go to `graph` when one is given. */
+function internBody(
+  keys: ParsedBody,
+  dictionary: TermDictionary,
+  graph: number | undefined,
+): Uint32Array {
+  const packed = new Uint32Array(keys.length);
+  for (let i = 0; i < keys.length; i += 4) {
+    packed[i] = dictionary.intern(keys[i]!);
+    packed[i + 1] = dictionary.intern(keys[i + 1]!);
+    packed[i + 2] = dictionary.intern(keys[i + 2]!);
+    const g = keys[i + 3]!;
+    packed[i + 3] = g === '' && graph !== undefined ? graph : dictionary.intern(g);
+  }
+  return packed;
+}
+
+function distinctGraphs(quads: Uint32Array): number[] {
+  const graphs = new Set<number>();
+  for (let w = 3; w < quads.length; w += 4) graphs.add(quads[w]!);
+  return [...graphs];
+}
+
+/** The quads of one graph (or all, with ANY) as RDF/JS quads, read lazily. */
+function* decodeQuads(
+  quads: QuadSource,
+  dictionary: TermDictionary,
+  graph: number,
+): Generator<RDF.Quad> {
+  const cursor = quads.match(ANY, ANY, ANY, graph);
+  const term = (id: number): RDF.Term => termFromKey(dictionary.key(id));
+  while (cursor.next()) {
+    yield factory.quad(
+      term(cursor.s) as RDF.Quad_Subject,
+      term(cursor.p) as RDF.Quad_Predicate,
+      term(cursor.o) as RDF.Quad_Object,
+      graph === ANY ? (term(cursor.g) as RDF.Quad_Graph) : factory.defaultGraph(),
+    );
+  }
+}
+
+function formatOfMediaType(mediaType: string): RdfFormat {
+  const format = formatFromMediaType(mediaType);
+  if (format === undefined) throw new Error(`No RDF format for ${mediaType}`);
+  return format;
+}

@@ -1,0 +1,185 @@
+/**
+ * The SPARQL 1.1 Protocol update operation on /update (the default dataset) and
+ * /datasets/NAME/update: POST with an application/sparql-update body or a form with `update=`.
+ *
+ * The whole request is one transaction: its operations run in order and are committed, durably,
+ * only when all succeed. The response is 200 with the number of quads inserted and deleted.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidArgumentError } from '../../errors.js';
+import { isAbsoluteIri } from '../../rdf/terms.js';
+import { Permission } from '../../security/permissions.js';
+import { guardedWriter, readableQuads } from '../../security/quad-access.js';
+import { executeUpdate, parseUpdate, type UpdateOperation } from '../../sparql/index.js';
+import { DEFAULT_DATASET } from '../../storage/engine.js';
+import type { ServerContext } from '../app.js';
+
+type Parameters = Record<string, string | string[] | undefined>;
+
+export function registerUpdateRoutes(app: FastifyInstance, context: ServerContext): void {
+  app.post('/update', (request, reply) => answerUpdate(context, request, reply, DEFAULT_DATASET));
+  app.post('/datasets/:name/update', (request, reply) =>
+    answerUpdate(context, request, reply, (request.params as { name: string }).name),
+  );
+}
+
+async function answerUpdate(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  datasetName: string,
+): Promise<FastifyReply> {
+  const principal = request.principal!;
+  const { access } = context.security;
+  const writeAccess = access.graphAccess(principal, Permission.Write, datasetName);
+  const deleteAccess = access.graphAccess(principal, Permission.Delete, datasetName);
+  const readAccess = access.graphAccess(principal, Permission.Read, datasetName);
+  if (!canChangeAnything(writeAccess) && !canChangeAnything(deleteAccess)) {
+    access.require(principal, Permission.Write, { dataset: datasetName });
+  }
+  // Unknown datasets are reported as such only to principals allowed to know of them.
+  context.engine.dataset(datasetName);
+
+  const { text, parameters } = extractUpdate(request);
+  const operations = withProtocolDataset(parseUpdate(text), parameters);
+
+  const controller = new AbortController();
+  context.state.activeQueries.add(controller);
+  reply.raw.on('close', () => {
+    context.state.activeQueries.delete(controller);
+    if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
+  });
+
+  const started = performance.now();
+  try {
+    const { inserted, deleted } = await context.engine.transaction(
+      datasetName,
+      async (transaction) => {
+        const writer = guardedWriter(
+          transaction,
+          transaction.dictionary,
+          {
+            write: writeAccess,
+            delete: deleteAccess,
+          },
+          datasetName,
+        );
+        return executeUpdate(
+          {
+            dictionary: transaction.dictionary,
+            quads: readableQuads(transaction.quads, transaction.dictionary, readAccess),
+            insert: (quads) => writer.insert(quads),
+            delete: (quads) => writer.delete(quads),
+          },
+          operations,
+          {
+            timeoutMs: context.config.queryTimeoutMs,
+            signal: controller.signal,
+            maxGroups: context.config.maxGroups,
+            maxPathNodes: context.config.maxPathNodes,
+            maxQueryMemoryBytes: context.config.maxQueryMemoryBytes,
+            maxUpdateQuads: context.config.maxUpdateQuads,
+          },
+        );
+      },
+      { source: `update by ${principal.username}` },
+    );
+    request.log.info(
+      {
+        dataset: datasetName,
+        operations: operations.length,
+        inserted,
+        deleted,
+        durationMs: Math.round(performance.now() - started),
+      },
+      'update committed',
+    );
+    return reply.code(200).send({ inserted, deleted });
+  } finally {
+    context.state.activeQueries.delete(controller);
+  }
+}
+
+function canChangeAnything(graphs: { allGraphs: boolean; graphs?: string[] }): boolean {
+  return graphs.allGraphs || (graphs.graphs?.length ?? 0) > 0;
+}
+
+/** Returns the update text and the protocol parameters, from the URL and a form body. */
+function extractUpdate(request: FastifyRequest): { text: string; parameters: Parameters } {
+  const type = request.headers['content-type']?.split(';', 1)[0].trim().toLowerCase();
+  const fromUrl = (request.query ?? {}) as Parameters;
+  if (fromUrl.update !== undefined) {
+    throw new InvalidArgumentError('Send the update in the POST body, not in the URL');
+  }
+  let text: string | string[] | undefined;
+  let parameters: Parameters = fromUrl;
+  if (type === 'application/sparql-update') {
+    text = request.body as string;
+  } else if (type === 'application/x-www-form-urlencoded') {
+    const form = request.body as Parameters;
+    text = form.update;
+    parameters = { ...form, ...mergeLists(fromUrl, form) };
+  } else {
+    throw new InvalidArgumentError(
+      `POST an update as application/sparql-update or application/x-www-form-urlencoded, ` +
+        `not ${type ?? 'a body without Content-Type'}`,
+    );
+  }
+  if (Array.isArray(text))
+    throw new InvalidArgumentError('Exactly one update is allowed per request');
+  if (typeof text !== 'string' || text.trim() === '') {
+    throw new InvalidArgumentError(
+      'Missing update: pass it as the POST body or the update form field',
+    );
+  }
+  return { text, parameters };
+}
+
+/** The protocol's graph parameters may come from both the URL and the form. */
+function mergeLists(a: Parameters, b: Parameters): Parameters {
+  const merged: Parameters = {};
+  for (const name of ['using-graph-uri', 'using-named-graph-uri']) {
+    const values = [a[name], b[name]].filter((v) => v !== undefined).flat() as string[];
+    if (values.length > 0) merged[name] = values;
+  }
+  return merged;
+}
+
+/**
+ * Applies using-graph-uri and using-named-graph-uri: they give the WHERE dataset of every
+ * DELETE/INSERT, and an update that names its own dataset (USING or WITH) is then an error,
+ * as the SPARQL 1.1 Protocol requires.
+ */
+function withProtocolDataset(
+  operations: UpdateOperation[],
+  parameters: Parameters,
+): UpdateOperation[] {
+  const list = (name: string): string[] => {
+    const values = [parameters[name]].filter((v) => v !== undefined).flat() as string[];
+    for (const iri of values) {
+      if (!isAbsoluteIri(iri)) {
+        throw new InvalidArgumentError(
+          `${name} must be an absolute IRI, got ${JSON.stringify(iri)}`,
+        );
+      }
+    }
+    return values;
+  };
+  const defaultGraphs = list('using-graph-uri');
+  const namedGraphs = list('using-named-graph-uri');
+  if (defaultGraphs.length === 0 && namedGraphs.length === 0) return operations;
+  return operations.map((operation) => {
+    if (operation.type !== 'modify') return operation;
+    const where = operation.where;
+    if (
+      operation.withGraph !== undefined ||
+      where.defaultGraphs !== undefined ||
+      where.namedGraphs !== undefined
+    ) {
+      throw new InvalidArgumentError(
+        'using-graph-uri and using-named-graph-uri cannot be combined with USING or WITH in the update',
+      );
+    }
+    return { ...operation, where: { ...where, defaultGraphs, namedGraphs } };
+  });
+}
