@@ -29,6 +29,8 @@ export interface Config {
   maxQueryMemoryBytes: number;
   /** Maximum quads one update operation or graph store request may insert or delete. */
   maxUpdateQuads: number;
+  /** Authentication failures from one client address (decaying) that block it for an hour. */
+  addressBlockThreshold: number;
   /** Lifetime of a session token from POST /auth/login, in seconds. */
   sessionTtlSeconds: number;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
@@ -46,6 +48,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   maxPathNodes: 10_000_000,
   maxQueryMemoryBytes: 512 * 1024 * 1024,
   maxUpdateQuads: 10_000_000,
+  addressBlockThreshold: 10,
   sessionTtlSeconds: 3600,
   logLevel: 'info',
 });
@@ -62,6 +65,7 @@ const NUMERIC_KEYS: readonly ConfigKey[] = [
   'maxPathNodes',
   'maxQueryMemoryBytes',
   'maxUpdateQuads',
+  'addressBlockThreshold',
   'sessionTtlSeconds',
 ];
 const STRING_KEYS: readonly ConfigKey[] = ['dataDir', 'host', 'tlsCert', 'tlsKey', 'logLevel'];
@@ -78,6 +82,7 @@ const ENVIRONMENT: Record<string, ConfigKey> = {
   SEVEN_TICK_MAX_PATH_NODES: 'maxPathNodes',
   SEVEN_TICK_MAX_QUERY_MEMORY_BYTES: 'maxQueryMemoryBytes',
   SEVEN_TICK_MAX_UPDATE_QUADS: 'maxUpdateQuads',
+  SEVEN_TICK_ADDRESS_BLOCK_THRESHOLD: 'addressBlockThreshold',
   SEVEN_TICK_LOG_LEVEL: 'logLevel',
 };
 

@@ -18,11 +18,12 @@ export interface SecurityServices {
 export function createSecurityServices(
   db: SqliteDatabase,
   onAuthEvent?: (event: AuthEvent) => void,
+  options: { addressBlockThreshold?: number } = {},
 ): SecurityServices {
   ensureSecuritySchema(db);
   const users = new UserStore(db);
   const tokens = new TokenStore(db);
-  const addresses = new AddressMonitor();
+  const addresses = new AddressMonitor({ blockThreshold: options.addressBlockThreshold });
   const authenticator = new Authenticator({ users, tokens, addresses, onEvent: onAuthEvent });
   const access = new AccessPolicy(db);
   return { users, tokens, addresses, authenticator, access };

@@ -102,9 +102,13 @@ async function open(context: ServerContext, logger: Logger, options: StartOption
     'storage opened',
   );
 
-  context.security = createSecurityServices(context.engine.db, (event) => {
-    if (event.outcome === 'failure') logger.warn({ auth: event }, 'authentication failed');
-  });
+  context.security = createSecurityServices(
+    context.engine.db,
+    (event) => {
+      if (event.outcome === 'failure') logger.warn({ auth: event }, 'authentication failed');
+    },
+    { addressBlockThreshold: context.config.addressBlockThreshold },
+  );
   const admin = await ensureAdmin(context.security.users, { password: options.adminPassword });
   if (admin.created) {
     logger.info({ username: 'admin', generated: admin.generated }, 'admin user created');

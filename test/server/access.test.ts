@@ -36,6 +36,40 @@ const ROUTES: Route[] = [
     body: 'ASK {}',
     contentType: 'application/sparql-query',
   },
+  {
+    name: 'update insert',
+    method: 'POST',
+    path: '/update',
+    body: 'INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }',
+    contentType: 'application/sparql-update',
+  },
+  {
+    name: 'update clear',
+    method: 'POST',
+    path: '/datasets/default/update',
+    body: 'CLEAR SILENT GRAPH <http://example.org/none>',
+    contentType: 'application/sparql-update',
+  },
+  { name: 'graph store GET', method: 'GET', path: '/data?default' },
+  {
+    name: 'graph store POST',
+    method: 'POST',
+    path: '/datasets/default/data?default',
+    body: '<http://example.org/s> <http://example.org/p> 2 .',
+    contentType: 'text/turtle',
+  },
+  {
+    name: 'graph store PUT',
+    method: 'PUT',
+    path: '/data?default',
+    body: '<http://example.org/s> <http://example.org/p> 3 .',
+    contentType: 'text/turtle',
+  },
+  {
+    name: 'graph store DELETE',
+    method: 'DELETE',
+    path: `/data?graph=${encodeURIComponent('http://example.org/none')}`,
+  },
   { name: 'list datasets', method: 'GET', path: '/admin/datasets' },
   {
     name: 'create dataset',
@@ -82,6 +116,54 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
     writer: 200,
     admin: 200,
     'reader token': 200,
+  },
+  'update insert': {
+    anonymous: 401,
+    'wrong password': 401,
+    reader: 403,
+    writer: 200,
+    admin: 200,
+    'reader token': 403,
+  },
+  'update clear': {
+    anonymous: 401,
+    'wrong password': 401,
+    reader: 403,
+    writer: 403,
+    admin: 200,
+    'reader token': 403,
+  },
+  'graph store GET': {
+    anonymous: 401,
+    'wrong password': 401,
+    reader: 200,
+    writer: 200,
+    admin: 200,
+    'reader token': 200,
+  },
+  'graph store POST': {
+    anonymous: 401,
+    'wrong password': 401,
+    reader: 403,
+    writer: 204,
+    admin: 204,
+    'reader token': 403,
+  },
+  'graph store PUT': {
+    anonymous: 401,
+    'wrong password': 401,
+    reader: 403,
+    writer: 403,
+    admin: 204,
+    'reader token': 403,
+  },
+  'graph store DELETE': {
+    anonymous: 401,
+    'wrong password': 401,
+    reader: 403,
+    writer: 403,
+    admin: 404,
+    'reader token': 403,
   },
   'list datasets': {
     anonymous: 401,
@@ -131,7 +213,11 @@ describe('access control table', () => {
     }
     const token = runCli(['token', 'create', 'reader1', '--scopes', 'read', '--data-dir', dataDir]);
     assert.equal(token.status, 0, token.stderr);
-    server = await startServerProcess({ dataDir });
+    // One address sends every failing request of the table; keep it from being blocked.
+    server = await startServerProcess({
+      dataDir,
+      env: { SEVEN_TICK_ADDRESS_BLOCK_THRESHOLD: '1000' },
+    });
 
     credentials.anonymous = null;
     // A wrong password for a real user must look exactly like any other failure. It goes to

@@ -41,8 +41,8 @@ export function registerGraphStoreRoutes(app: FastifyInstance, context: ServerCo
   const nameOf = (request: FastifyRequest): string =>
     (request.params as { name?: string }).name ?? DEFAULT_DATASET;
   for (const path of ['/data', '/datasets/:name/data']) {
+    // Fastify answers HEAD through the GET route.
     app.get(path, (request, reply) => getGraph(context, request, reply, nameOf(request)));
-    app.head(path, (request, reply) => getGraph(context, request, reply, nameOf(request)));
     app.put(path, (request, reply) => writeGraph(context, request, reply, nameOf(request), 'put'));
     app.post(path, (request, reply) =>
       writeGraph(context, request, reply, nameOf(request), 'post'),
@@ -108,7 +108,11 @@ async function writeGraph(
   if (!writeAccess.allGraphs && writeAccess.graphs.length === 0) {
     access.require(principal, Permission.Write, { dataset: datasetName });
   }
+  // PUT replaces what is there, so it also needs delete.
   const deleteAccess = access.graphAccess(principal, Permission.Delete, datasetName);
+  if (method === 'put' && !deleteAccess.allGraphs && deleteAccess.graphs.length === 0) {
+    access.require(principal, Permission.Delete, { dataset: datasetName });
+  }
   context.engine.dataset(datasetName);
 
   const body = await parseBody(request, target, context.config.maxBodyBytes);

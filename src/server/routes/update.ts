@@ -30,18 +30,27 @@ async function answerUpdate(
   datasetName: string,
 ): Promise<FastifyReply> {
   const principal = request.principal!;
+  const { text, parameters } = extractUpdate(request);
+  const operations = withProtocolDataset(parseUpdate(text), parameters);
+
+  // Inserting needs write and removing needs delete, on the dataset or on some graph of it;
+  // the graph-level check happens when the quads are written.
   const { access } = context.security;
   const writeAccess = access.graphAccess(principal, Permission.Write, datasetName);
   const deleteAccess = access.graphAccess(principal, Permission.Delete, datasetName);
   const readAccess = access.graphAccess(principal, Permission.Read, datasetName);
-  if (!canChangeAnything(writeAccess) && !canChangeAnything(deleteAccess)) {
+  const needs = permissionsNeeded(operations);
+  if (needs.write && !canChangeAnything(writeAccess)) {
+    access.require(principal, Permission.Write, { dataset: datasetName });
+  }
+  if (needs.delete && !canChangeAnything(deleteAccess)) {
+    access.require(principal, Permission.Delete, { dataset: datasetName });
+  }
+  if (!needs.write && !needs.delete && !canChangeAnything(writeAccess)) {
     access.require(principal, Permission.Write, { dataset: datasetName });
   }
   // Unknown datasets are reported as such only to principals allowed to know of them.
   context.engine.dataset(datasetName);
-
-  const { text, parameters } = extractUpdate(request);
-  const operations = withProtocolDataset(parseUpdate(text), parameters);
 
   const controller = new AbortController();
   context.state.activeQueries.add(controller);
@@ -98,6 +107,41 @@ async function answerUpdate(
   } finally {
     context.state.activeQueries.delete(controller);
   }
+}
+
+/** Which permissions the operations of a request need, judged from their kinds. */
+function permissionsNeeded(operations: readonly UpdateOperation[]): {
+  write: boolean;
+  delete: boolean;
+} {
+  let write = false;
+  let remove = false;
+  for (const operation of operations) {
+    switch (operation.type) {
+      case 'insertData':
+      case 'load':
+      case 'add':
+        write = true;
+        break;
+      case 'deleteData':
+      case 'clear':
+      case 'drop':
+        remove = true;
+        break;
+      case 'modify':
+        write ||= operation.inserts.length > 0;
+        remove ||= operation.deletes.length > 0;
+        break;
+      case 'copy':
+      case 'move':
+        write = true;
+        remove = true;
+        break;
+      case 'create':
+        break;
+    }
+  }
+  return { write, delete: remove };
 }
 
 function canChangeAnything(graphs: { allGraphs: boolean; graphs?: string[] }): boolean {
