@@ -20,8 +20,10 @@ import {
   userRemove,
 } from './accounts.js';
 import { checkCommand, datasetCreate, datasetDrop, datasetList } from './datasets.js';
+import { backupCommand, restoreCommand } from './backup.js';
 import { loadCommand } from './load.js';
 import { queryCommand } from './query.js';
+import { updateCommand } from './update.js';
 
 const packageJson = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
@@ -136,6 +138,40 @@ program
       explain: options.explain === true,
     });
   });
+
+program
+  .command('update')
+  .description('run a SPARQL Update request against the data dir, all or nothing')
+  .argument('[update]', 'update text (or use --file)')
+  .addOption(dataDirOption())
+  .option('--dataset <name>', 'dataset to update', DEFAULT_DATASET)
+  .option('--file <file>', 'read the update from a file')
+  .option('--timeout <ms>', 'time limit in milliseconds', '30000')
+  .action(async (update: string | undefined, options) => {
+    await updateCommand(update, {
+      dataDir: dataDirOf(options),
+      dataset: options.dataset,
+      file: options.file,
+      timeoutMs: positiveInteger(options.timeout, '--timeout'),
+    });
+  });
+
+program
+  .command('backup')
+  .description('copy the data dir to DEST, consistently even while a server writes to it')
+  .argument('<dest>', 'new or empty directory for the backup')
+  .addOption(dataDirOption())
+  .action((destination: string, options) => backupCommand(dataDirOf(options), destination));
+
+program
+  .command('restore')
+  .description('replace the data dir with a backup (stop the server first)')
+  .argument('<src>', 'directory written by seven-tick backup')
+  .addOption(dataDirOption())
+  .option('--force', 'replace a data dir that already holds data')
+  .action((source: string, options) =>
+    restoreCommand(source, dataDirOf(options), options.force === true),
+  );
 
 const dataset = program.command('dataset').description('create, list and drop datasets');
 dataset

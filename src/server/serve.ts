@@ -14,6 +14,7 @@ import { loadSampleDataIfEmpty } from '../storage/sample-data.js';
 import { buildServer, type ServerContext } from './app.js';
 import { loggerOptions } from './logging.js';
 import { createSecurityServices } from './security-services.js';
+import { writeServerPid } from '../storage/server-lock.js';
 
 /** Time in milliseconds that shutdown lets open requests finish before it closes connections. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -55,8 +56,10 @@ export async function startServer(
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, dataDir: config.dataDir }, 'listening');
 
+  let removePid: (() => void) | undefined;
   const ready = open(context, logger, options).then(
     () => {
+      removePid = writeServerPid(config.dataDir);
       context.state.ready = true;
       logger.info({ datasets: context.engine.listDatasets().length }, 'ready');
     },
@@ -85,6 +88,7 @@ export async function startServer(
       clearTimeout(force);
       await ready.catch(() => undefined);
       context.engine?.close();
+      removePid?.();
     },
   };
 }
