@@ -2,6 +2,7 @@
 import { InvalidArgumentError, StorageCorruptError } from '../errors.js';
 import { openDatabase } from '../storage/database.js';
 import { Engine } from '../storage/engine.js';
+import { refuseWhileServing } from '../storage/server-lock.js';
 
 export function datasetCreate(
   dataDir: string,
@@ -14,6 +15,7 @@ export function datasetCreate(
       `Reasoning ${options.reasoning} is not available yet; only "none" is`,
     );
   }
+  refuseWhileServing(dataDir, 'create the dataset (PUT /admin/datasets/NAME)');
   const engine = Engine.open(dataDir);
   try {
     const created = engine.createDataset(name);
@@ -35,6 +37,7 @@ export function datasetList(dataDir: string): void {
 }
 
 export function datasetDrop(dataDir: string, name: string): void {
+  refuseWhileServing(dataDir, 'drop the dataset (DELETE /admin/datasets/NAME)');
   const engine = Engine.open(dataDir);
   try {
     engine.dropDataset(name);

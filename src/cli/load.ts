@@ -4,6 +4,7 @@ import path from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { formatFromFileName } from '../rdf/formats.js';
 import { Engine } from '../storage/engine.js';
+import { refuseWhileServing } from '../storage/server-lock.js';
 import { createLoadProgress } from './progress.js';
 
 export interface LoadCommandOptions {
@@ -27,6 +28,7 @@ export async function loadCommand(files: string[], options: LoadCommandOptions):
     return stats.size;
   });
 
+  refuseWhileServing(options.dataDir, 'load the files (POST /datasets/NAME/data)');
   const engine = Engine.open(options.dataDir);
   try {
     if (!engine.hasDataset(options.dataset)) {

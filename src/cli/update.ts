@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '../errors.js';
 import { executeUpdate, parseUpdate } from '../sparql/index.js';
 import { Engine } from '../storage/engine.js';
+import { refuseWhileServing } from '../storage/server-lock.js';
 
 export interface UpdateCommandOptions {
   dataDir: string;
@@ -20,6 +21,7 @@ export async function updateCommand(
   }
   const source = options.file === undefined ? text! : readFileSync(options.file, 'utf8');
   const operations = parseUpdate(source);
+  refuseWhileServing(options.dataDir, 'send the update (POST /datasets/NAME/update)');
   const engine = Engine.open(options.dataDir);
   try {
     const started = performance.now();

@@ -5,6 +5,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { InvalidArgumentError } from '../errors.js';
 
 export const PID_FILE = 'server.pid';
 
@@ -34,4 +35,17 @@ export function runningServerPid(dataDir: string): number | undefined {
     // EPERM: the process exists but belongs to another user.
     return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
   }
+}
+
+/**
+ * Throws when a server runs on `dataDir`. Commands that write quads or terms call it: the
+ * server keeps the indexes in memory and would not see their write until it restarts.
+ */
+export function refuseWhileServing(dataDir: string, what: string): void {
+  const pid = runningServerPid(dataDir);
+  if (pid === undefined) return;
+  throw new InvalidArgumentError(
+    `A seven-tick server (pid ${pid}) is serving ${dataDir}; ${what} through its HTTP API, ` +
+      'or stop the server first',
+  );
 }

@@ -45,7 +45,7 @@ async function countPerTransaction(server: ServerProcess): Promise<Map<string, n
   return new Map(body.results.bindings.map((row) => [row.tx.value, Number(row.n.value)]));
 }
 
-describe('backup and restore', () => {
+describe('backup, restore and CLI writes beside a server', () => {
   const dataDir = tempDataDir();
   const backupDir = path.join(tempDataDir(), 'backup');
   const restoredDir = tempDataDir();
@@ -89,6 +89,10 @@ describe('backup and restore', () => {
     const refused = runCli(['restore', backupDir, '--data-dir', dataDir, '--force']);
     assert.equal(refused.status, 2);
     assert.match(refused.stderr, /stop it before restoring/);
+    // So are CLI writes: the server would not see them until it restarts.
+    const update = runCli(['update', 'INSERT DATA { <a:s> <a:p> <a:o> }', '--data-dir', dataDir]);
+    assert.equal(update.status, 2);
+    assert.match(update.stderr, /HTTP API/);
     await server.stop();
 
     const restore = runCli(['restore', backupDir, '--data-dir', restoredDir]);
