@@ -24,6 +24,7 @@ import { RDF_SUITES, runRdfSuite } from './rdf-suites.js';
 import { renderReport, summaryLine } from './report.js';
 import { runEvaluationTestsIsolated } from './isolated-eval.js';
 import { isEvaluationTest, QUERY_TIMEOUT_MS } from './sparql-eval.js';
+import { runGraphStoreSuite } from './graph-store.js';
 import { isUpdateEvaluationTest, runUpdateEvaluationTest } from './sparql-update.js';
 import {
   isQuerySyntaxTest,
@@ -42,13 +43,13 @@ export const SUITE_NAMES = {
   querySyntax: 'SPARQL 1.1 syntax, query',
   updateSyntax: 'SPARQL 1.1 syntax, update',
   updateEval: 'SPARQL 1.1 update evaluation',
-  notRun: 'SPARQL 1.1 protocols, service description',
+  graphStore: 'SPARQL 1.1 graph store protocol',
+  notRun: 'SPARQL 1.1 query protocol, service description',
 } as const;
 
 /** Reasons for the SPARQL 1.1 test types that have no adapter, by manifest type. */
 const NOT_RUN_REASONS: Record<string, string> = {
   [`${MF}ProtocolTest`]: 'SPARQL protocol tests need an HTTP test client against a live server',
-  [`${MF}GraphStoreProtocolTest`]: 'graph store protocol is not implemented',
   [`${MF}ServiceDescriptionTest`]: 'service descriptions are not implemented',
 };
 
@@ -98,7 +99,8 @@ async function runSparqlSuites(): Promise<SuiteResult[]> {
       !isEvaluationTest(entry) &&
       !isQuerySyntaxTest(entry) &&
       !isUpdateSyntaxTest(entry) &&
-      !isUpdateEvaluationTest(entry),
+      !isUpdateEvaluationTest(entry) &&
+      !entry.types.includes(`${MF}GraphStoreProtocolTest`),
   );
   return [
     tally(SUITE_NAMES.sparql10Eval, await runEvaluationTestsIsolated(SPARQL10_MANIFEST)),
@@ -115,6 +117,7 @@ async function runSparqlSuites(): Promise<SuiteResult[]> {
       SUITE_NAMES.updateEval,
       await runEntries(sparql11.filter(isUpdateEvaluationTest), runUpdateEvaluationTest),
     ),
+    tally(SUITE_NAMES.graphStore, await runGraphStoreSuite()),
     tally(
       SUITE_NAMES.notRun,
       await runEntries(notRun, (entry) =>
@@ -127,32 +130,17 @@ async function runSparqlSuites(): Promise<SuiteResult[]> {
   ];
 }
 
-function reportNotes(results: SuiteResult[]): string[] {
-  const updates = results.find((result) => result.suite === SUITE_NAMES.updateSyntax);
-  const lax =
-    updates?.tests.filter((test) => test.reason === 'invalid update accepted by sparqljs') ?? [];
-  const notes = [
+function reportNotes(): string[] {
+  return [
     'Evaluation tests load their data into a fresh in-memory store and run with a deadline ' +
       `of ${QUERY_TIMEOUT_MS / 1000} s, in a worker thread that is terminated when one test ` +
       'runs far longer, so a hanging test fails instead of stopping the run. A test that raises ' +
-      'UnsupportedFeatureError counts as skipped with the feature as its reason. Query syntax ' +
-      "tests use the engine's parseQuery. Update syntax tests use sparqljs's Parser, because the " +
-      'engine has no update parser.',
+      'UnsupportedFeatureError counts as skipped with the feature as its reason. Syntax tests ' +
+      "use the engine's parseQuery and parseUpdate.",
+    'Update evaluation tests load their data into a fresh data dir and run the request as one ' +
+      'engine transaction. Graph store protocol tests run their HTTP requests against a real ' +
+      'server on 127.0.0.1, each test on a fresh data dir.',
   ];
-  const updateTests =
-    updates?.tests.filter((test) => test.id.includes('syntax-update')).length ?? 0;
-  if (lax.length > 0) {
-    notes.push(
-      `sparqljs is too lax for ${lax.length} negative update syntax tests: it accepts ` +
-        `${lax.map((test) => `\`${test.id}\``).join(', ')}.`,
-    );
-  } else if (updateTests > 0) {
-    notes.push(
-      'sparqljs rejects every negative update syntax test of the suite. It checks only the ' +
-        'grammar and the rules it implements, so an update engine still needs its own checks.',
-    );
-  }
-  return notes;
 }
 
 /** Runs every suite and returns their results, in the order the summary lines are printed. */
@@ -166,7 +154,7 @@ export async function runConformance(options: RunOptions = {}): Promise<SuiteRes
   for (const suite of RDF_SUITES) report(await runRdfSuite(suite));
 
   if (options.writeReport === true)
-    writeFileSync(REPORT_FILE, renderReport(results, reportNotes(results)));
+    writeFileSync(REPORT_FILE, renderReport(results, reportNotes()));
   if (options.updateBaseline === true) {
     const baseline: Baseline = {};
     for (const result of results) baseline[result.suite] = result.passed;

@@ -1,21 +1,26 @@
 /**
- * Builds the Fastify application: body parsers and limits, the authentication hook that
- * guards every route not marked public, the routes, and the JSON error handler.
+ * Builds the Fastify application: body parsers and limits, the security hooks (headers, CORS,
+ * incident level, rate limits, authentication of every route not marked public, audit), the
+ * routes, and the JSON error handler.
  */
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.js';
-import { AuthenticationError, InvalidArgumentError } from '../errors.js';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
+import { InvalidArgumentError } from '../errors.js';
 import type { Principal } from '../security/principal.js';
 import type { Engine } from '../storage/engine.js';
-import { describeError, sendError } from './errors.js';
+import { describeError } from './errors.js';
+import { registerSecurityHooks } from './security-hooks.js';
 import type { SecurityServices } from './security-services.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerAdminSecurityRoutes } from './routes/admin-security.js';
+import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerSparqlRoutes } from './routes/sparql.js';
 import { registerUpdateRoutes } from './routes/update.js';
-import { GRAPH_STORE_BODY_TYPES, registerGraphStoreRoutes } from './routes/graph-store.js';
+import { registerGraphStoreRoutes } from './routes/graph-store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,7 +49,8 @@ export interface ServerContext {
 export interface BuildOptions {
   /** A pino logger; without one the app does not log (tests that build it in-process). */
   loggerInstance?: FastifyServerOptions['loggerInstance'];
-  https?: { cert: Buffer; key: Buffer };
+  /** TLS settings (certificate, key, protocol floor, ciphers, client CA); absent means HTTP. */
+  https?: HttpsServerOptions;
 }
 
 export async function buildServer(
@@ -58,7 +64,9 @@ export async function buildServer(
     requestIdHeader: false,
     // Validate JSON bodies as sent: no type coercion, and unknown fields are errors.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
-    ...(options.https ? { https: { ...options.https, minVersion: 'TLSv1.2' as const } } : {}),
+    ...(options.https ? { https: { minVersion: 'TLSv1.2' as const, ...options.https } } : {}),
+    // X-Forwarded-For names the client only when the direct peer is a listed proxy.
+    ...(context.config.trustedProxies?.length ? { trustProxy: context.config.trustedProxies } : {}),
   }) as unknown as FastifyInstance;
 
   await app.register(formbody);
@@ -74,32 +82,10 @@ export async function buildServer(
     });
   }
 
-  // Graph Store bodies stay streams: the route parses them with its own byte cap.
-  app.addContentTypeParser(GRAPH_STORE_BODY_TYPES, (_request, payload, done) =>
-    done(null, payload),
-  );
-
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config?.public) return;
-    if (!context.state.ready) {
-      return reply
-        .code(503)
-        .header('retry-after', '5')
-        .send({ error: 'Service unavailable', detail: 'The server is starting; retry shortly' });
-    }
-    const authorization = request.headers.authorization;
-    try {
-      request.principal = await context.security.authenticator.authenticate({
-        authorization,
-        clientAddress: request.ip,
-      });
-    } catch (error) {
-      if (!(error instanceof AuthenticationError)) throw error;
-      return sendError(request, reply, error);
-    }
+  registerSecurityHooks(app, context, {
+    tls: options.https !== undefined,
+    clientCertificates: options.https?.requestCert === true,
   });
-
-  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
   app.setNotFoundHandler((request, reply) => {
     const { body } = describeError({ statusCode: 404, message: 'not found' }, request.id);
     body.detail = `No route for ${request.method} ${request.url.split('?', 1)[0]}`;
@@ -112,5 +98,7 @@ export async function buildServer(
   registerUpdateRoutes(app, context);
   registerGraphStoreRoutes(app, context);
   registerAdminRoutes(app, context);
+  registerAdminSecurityRoutes(app, context);
+  registerMetricsRoutes(app, context);
   return app;
 }

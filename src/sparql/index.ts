@@ -112,6 +112,11 @@ export function parseQuery(queryText: string, baseIri?: string): ParsedQuery {
  */
 export function parseUpdate(updateText: string, baseIri?: string): UpdateOperation[] {
   const { parsed } = parseSparql(updateText, baseIri);
+  // An update request of only comments and prologue is valid and does nothing; sparqljs
+  // returns it as a query object without a query form.
+  if (parsed.type !== 'update' && (!('queryType' in parsed) || parsed.queryType === undefined)) {
+    return [];
+  }
   if (parsed.type !== 'update') {
     throw new SparqlSyntaxError(
       'The text is a SPARQL query, not an update: send it to the query endpoint',

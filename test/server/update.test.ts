@@ -86,7 +86,11 @@ describe('update and graph store over HTTP', () => {
   it('rejects bad requests with a JSON error and changes nothing', async () => {
     const before = await count('?s ?p ?o');
     const cases: [RequestInit, number, RegExp][] = [
-      [{ method: 'POST', headers: UPDATE, body: 'INSERT DATA { <http://a.example/> }' }, 400, /line 1/],
+      [
+        { method: 'POST', headers: UPDATE, body: 'INSERT DATA { <http://a.example/> }' },
+        400,
+        /line 1/,
+      ],
       [{ method: 'POST', headers: UPDATE, body: 'SELECT * {}' }, 400, /query, not an update/],
       [{ method: 'POST', headers: UPDATE, body: '  ' }, 400, /Missing update/],
       [
@@ -203,6 +207,49 @@ describe('update and graph store over HTTP', () => {
       assert.equal(typeof error.detail, 'string');
     }
     assert.equal(await count('?s ?p ?o'), before);
+  });
+
+  it('rejects a graph store body past maxBodyBytes with 413', async () => {
+    const before = await count('?s ?p ?o');
+    const line = `<${EX}big> <${EX}p> "${'x'.repeat(1000)}" .\n`;
+    const response = await server.request('/data?default', {
+      method: 'POST',
+      headers: { 'content-type': 'application/n-triples' },
+      body: line.repeat(11 * 1024),
+    });
+    assert.equal(response.status, 413);
+    const body = (await response.json()) as { detail: string };
+    assert.match(body.detail, /maxBodyBytes/);
+    assert.equal(await count('?s ?p ?o'), before);
+  });
+
+  it('takes multipart uploads and creates graphs on POST to the store', async () => {
+    const form = new FormData();
+    form.append('a', new Blob([`<${EX}m> <${EX}p> 1 .`], { type: 'text/turtle' }), 'a.ttl');
+    form.append(
+      'b',
+      new Blob([`<${EX}m> <${EX}p> "2" .\n`], { type: 'application/n-triples' }),
+      'b.nt',
+    );
+    const graph = encodeURIComponent(`${EX}multi`);
+    const upload = await server.request(`/data?graph=${graph}`, { method: 'POST', body: form });
+    assert.equal(upload.status, 201, await upload.clone().text());
+    assert.equal(await count(`GRAPH <${EX}multi> { ?s ?p ?o }`), 2);
+
+    const bad = new FormData();
+    bad.append('a', new Blob(['not rdf'], { type: 'text/plain' }), 'a.txt');
+    const rejected = await server.request(`/data?graph=${graph}`, { method: 'POST', body: bad });
+    assert.equal(rejected.status, 415);
+
+    const created = await server.request('/data', {
+      method: 'POST',
+      headers: TURTLE,
+      body: `<${EX}n> <${EX}p> 3 .`,
+    });
+    assert.equal(created.status, 201);
+    const location = created.headers.get('location') ?? '';
+    assert.match(location, /^urn:uuid:[0-9a-f-]{36}$/);
+    assert.equal(await count(`GRAPH <${location}> { ?s ?p 3 }`), 1);
   });
 
   it('keeps every acknowledged write across a restart', async () => {

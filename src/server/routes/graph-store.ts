@@ -9,15 +9,14 @@
  * never holds up other writers, and a syntax error anywhere in it changes nothing.
  */
 import type * as RDF from '@rdfjs/types';
-import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
 import { Readable as ReadableStream } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidArgumentError, NotFoundError } from '../../errors.js';
 import { formatFromMediaType, RDF_MEDIA_TYPES, type RdfFormat } from '../../rdf/formats.js';
-import { parseRdf } from '../../rdf/parse.js';
+import { internBody, parseGraphStoreBody, registerBodyParsers } from '../graph-store-body.js';
 import { serializeQuads } from '../../rdf/serialize.js';
-import { factory, isAbsoluteIri, termFromKey, termKey } from '../../rdf/terms.js';
+import { factory, isAbsoluteIri, termFromKey } from '../../rdf/terms.js';
 import { Permission } from '../../security/permissions.js';
 import { guardedWriter, readableQuads } from '../../security/quad-access.js';
 import { DEFAULT_DATASET } from '../../storage/engine.js';
@@ -27,20 +26,16 @@ import type { ServerContext } from '../app.js';
 import { notAcceptable } from '../errors.js';
 import { GRAPH_OFFERED, negotiate } from '../negotiation.js';
 import { toByteStream } from '../streaming.js';
-
-/** The RDF media types a Graph Store request body may have. */
-export const GRAPH_STORE_BODY_TYPES = Object.values(RDF_MEDIA_TYPES);
+import { auditWrite, requireWritable } from './write-guard.js';
 
 /** Which graph a request is about: one graph, or the whole dataset (undefined). */
 type Target = { kind: 'default' } | { kind: 'named'; iri: string } | undefined;
 
-/** A parsed body: four term keys per quad (subject, predicate, object, graph). */
-type ParsedBody = string[];
-
 export function registerGraphStoreRoutes(app: FastifyInstance, context: ServerContext): void {
+  registerBodyParsers(app, context.config.maxBodyBytes);
   const nameOf = (request: FastifyRequest): string =>
     (request.params as { name?: string }).name ?? DEFAULT_DATASET;
-  for (const path of ['/data', '/datasets/:name/data']) {
+  for (const path of ['/data', '/datasets/:name/data', '/data/*', '/datasets/:name/data/*']) {
     // Fastify answers HEAD through the GET route.
     app.get(path, (request, reply) => getGraph(context, request, reply, nameOf(request)));
     app.put(path, (request, reply) => writeGraph(context, request, reply, nameOf(request), 'put'));
@@ -101,7 +96,8 @@ async function writeGraph(
   datasetName: string,
   method: 'put' | 'post',
 ): Promise<FastifyReply> {
-  const target = targetOf(request);
+  requireWritable(context); // security: read-only while the incident level is high or critical
+  let target = targetOf(request);
   const principal = request.principal!;
   const { access } = context.security;
   const writeAccess = access.graphAccess(principal, Permission.Write, datasetName);
@@ -115,39 +111,47 @@ async function writeGraph(
   }
   context.engine.dataset(datasetName);
 
-  const body = await parseBody(request, target, context.config.maxBodyBytes);
-  const { value: created } = await context.engine.transaction(
+  const body = await parseGraphStoreBody(request, {
+    oneGraph: target !== undefined,
+    maxBytes: context.config.maxBodyBytes,
+    baseIri: requestUrl(request),
+  });
+  // POST of triples to the graph store itself creates a graph with a new IRI (Location).
+  let newGraph: string | undefined;
+  if (target === undefined && method === 'post' && !body.namesGraphs) {
+    newGraph = `urn:uuid:${randomUUID()}`;
+    target = { kind: 'named', iri: newGraph };
+  }
+  const { value: created, inserted, deleted } = await context.engine.transaction(
     datasetName,
     async (transaction) => {
       const { dictionary } = transaction;
       const writer = guardedWriter(
         transaction,
         dictionary,
-        {
-          write: writeAccess,
-          delete: deleteAccess,
-        },
+        { write: writeAccess, delete: deleteAccess },
         datasetName,
       );
-      const packed = internBody(body, dictionary, graphIdOf(target, dictionary, true));
-      const graphs = distinctGraphs(packed);
-      const existed = graphs.map((g) => transaction.quads.count(ANY, ANY, ANY, g) > 0);
+      const graph = graphIdOf(target, dictionary, true);
+      const existed = graph !== undefined && transaction.quads.count(ANY, ANY, ANY, graph) > 0;
       if (method === 'put') {
         // PUT replaces: the target graph, or for the whole dataset every graph.
-        const replaced =
-          target === undefined
-            ? transaction.quads.match(ANY, ANY, ANY, ANY)
-            : transaction.quads.match(ANY, ANY, ANY, graphIdOf(target, dictionary, true)!);
-        writer.delete(collect(replaced));
+        writer.delete(collect(transaction.quads.match(ANY, ANY, ANY, graph ?? ANY)));
       }
-      writer.insert(packed);
-      const graph = graphIdOf(target, dictionary, true);
-      if (target?.kind !== 'named' || graph === undefined) return false;
-      const index = graphs.indexOf(graph);
-      return index >= 0 ? !existed[index]! : false;
+      writer.insert(internBody(body, dictionary, graph));
+      return target?.kind === 'named' && !existed;
     },
     { source: `graph store ${method.toUpperCase()} by ${principal.username}` },
   );
+  // security: audit entry of the committed write (counts only, never the body)
+  auditWrite(context, request, {
+    dataset: datasetName,
+    operations: [method],
+    graph: target === undefined ? undefined : target.kind === 'named' ? target.iri : 'default',
+    inserted,
+    deleted,
+  });
+  if (newGraph !== undefined) reply.header('location', newGraph);
   return reply.code(created ? 201 : 204).send();
 }
 
@@ -157,6 +161,7 @@ async function deleteGraph(
   reply: FastifyReply,
   datasetName: string,
 ): Promise<FastifyReply> {
+  requireWritable(context); // security: read-only while the incident level is high or critical
   const target = targetOf(request);
   if (target === undefined) {
     throw new InvalidArgumentError('DELETE needs ?default or ?graph=IRI');
@@ -169,7 +174,7 @@ async function deleteGraph(
   }
   const readAccess = access.graphAccess(principal, Permission.Read, datasetName);
   context.engine.dataset(datasetName);
-  await context.engine.transaction(
+  const { inserted, deleted } = await context.engine.transaction(
     datasetName,
     async (transaction) => {
       const { dictionary } = transaction;
@@ -190,14 +195,33 @@ async function deleteGraph(
     },
     { source: `graph store DELETE by ${principal.username}` },
   );
+  // security: audit entry of the committed write
+  auditWrite(context, request, {
+    dataset: datasetName,
+    operations: ['delete'],
+    graph: target.kind === 'named' ? target.iri : 'default',
+    inserted,
+    deleted,
+  });
   return reply.code(204).send();
 }
 
-/** Reads `?default` or `?graph=IRI`; both, or a repeated or relative graph, is an error. */
+/**
+ * Reads `?default` or `?graph=IRI`; both, or a repeated or relative graph, is an error. Under
+ * `/data/...` (direct identification) the graph IRI is the request URL without its query.
+ */
 function targetOf(request: FastifyRequest): Target {
   const query = (request.query ?? {}) as Record<string, string | string[] | undefined>;
   const hasDefault = query.default !== undefined;
   const graph = query.graph;
+  if ((request.params as { '*'?: string })['*'] !== undefined) {
+    if (hasDefault || graph !== undefined) {
+      throw new InvalidArgumentError(
+        'A graph named by the request URL takes no ?default or ?graph',
+      );
+    }
+    return { kind: 'named', iri: requestUrl(request) };
+  }
   if (hasDefault && graph !== undefined) {
     throw new InvalidArgumentError('Give either ?default or ?graph=IRI, not both');
   }
@@ -211,6 +235,11 @@ function targetOf(request: FastifyRequest): Target {
   return hasDefault ? { kind: 'default' } : undefined;
 }
 
+/** Returns the absolute URL of the request without its query string. */
+function requestUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}${request.url.split('?', 1)[0]}`;
+}
+
 /**
  * Returns the graph id of a target: DEFAULT_GRAPH_ID, the id of a named graph, or undefined
  * for the whole dataset or a graph IRI the dictionary does not have (unless `intern`).
@@ -219,84 +248,6 @@ function graphIdOf(target: Target, dictionary: TermDictionary, intern = false): 
   if (target === undefined) return undefined;
   if (target.kind === 'default') return DEFAULT_GRAPH_ID;
   return intern ? dictionary.intern(target.iri) : dictionary.lookup(target.iri);
-}
-
-async function parseBody(
-  request: FastifyRequest,
-  target: Target,
-  maxBytes: number,
-): Promise<ParsedBody> {
-  const contentType = request.headers['content-type'];
-  const format = formatFromMediaType(contentType);
-  if (format === undefined) {
-    throw Object.assign(
-      new Error(
-        `Send the graph as ${GRAPH_STORE_BODY_TYPES.join(', ')}, not ${contentType ?? 'a body without Content-Type'}`,
-      ),
-      { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-    );
-  }
-  const keys: ParsedBody = [];
-  // Blank node labels are scoped to one request body.
-  const blankPrefix = `_:h${randomBytes(6).toString('hex')}_`;
-  const keyOf = (term: RDF.Term): string =>
-    term.termType === 'BlankNode' ? blankPrefix + term.value : termKey(term);
-  const base = `${request.protocol}://${request.hostname}${request.url.split('?', 1)[0]}`;
-  await parseRdf(
-    ReadableStream.from(limitBytes(request.body as Readable, maxBytes)),
-    { format, baseIri: base, source: 'request body' },
-    (quad) => {
-      if (target !== undefined && quad.graph.termType !== 'DefaultGraph') {
-        throw new InvalidArgumentError(
-          'The body names graphs, but the request is for one graph; send triples, or omit ?graph and ?default',
-        );
-      }
-      keys.push(keyOf(quad.subject), keyOf(quad.predicate), keyOf(quad.object), keyOf(quad.graph));
-    },
-  );
-  return keys;
-}
-
-/** Passes a request body through, failing with 413 once it passes `maxBytes`. */
-async function* limitBytes(body: Readable, maxBytes: number): AsyncGenerator<Buffer> {
-  let total = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > maxBytes) {
-      body.destroy();
-      throw Object.assign(
-        new Error(`The request body is larger than maxBodyBytes (${maxBytes} bytes)`),
-        {
-          statusCode: 413,
-          code: 'FST_ERR_CTP_BODY_TOO_LARGE',
-        },
-      );
-    }
-    yield chunk;
-  }
-}
-
-/** Interns a parsed body; quads of the default graph go to `graph` when one is given. */
-function internBody(
-  keys: ParsedBody,
-  dictionary: TermDictionary,
-  graph: number | undefined,
-): Uint32Array {
-  const packed = new Uint32Array(keys.length);
-  for (let i = 0; i < keys.length; i += 4) {
-    packed[i] = dictionary.intern(keys[i]!);
-    packed[i + 1] = dictionary.intern(keys[i + 1]!);
-    packed[i + 2] = dictionary.intern(keys[i + 2]!);
-    const g = keys[i + 3]!;
-    packed[i + 3] = g === '' && graph !== undefined ? graph : dictionary.intern(g);
-  }
-  return packed;
-}
-
-function distinctGraphs(quads: Uint32Array): number[] {
-  const graphs = new Set<number>();
-  for (let w = 3; w < quads.length; w += 4) graphs.add(quads[w]!);
-  return [...graphs];
 }
 
 /** The quads of one graph (or all, with ANY) as RDF/JS quads, read lazily. */
