@@ -83,6 +83,33 @@ export const DEFAULT_MAX_ROWS = 100_000;
  * UnsupportedFeatureError for valid features the evaluator does not run.
  */
 export function parseQuery(queryText: string, baseIri?: string): ParsedQuery {
+  // A ParsedQuery holds term keys, never store ids, and nothing mutates it, so one parse
+  // serves every later run of the same text, whatever the store holds by then.
+  const cacheKey = baseIri === undefined ? queryText : `${baseIri}\n${queryText}`;
+  const cached = parseCache.get(cacheKey);
+  if (cached !== undefined) {
+    // Re-insert to mark it as the most recently used.
+    parseCache.delete(cacheKey);
+    parseCache.set(cacheKey, cached);
+    return cached;
+  }
+  const query = parseQueryText(queryText, baseIri);
+  if (queryText.length <= MAX_CACHED_QUERY_LENGTH) {
+    parseCache.set(cacheKey, query);
+    if (parseCache.size > PARSE_CACHE_ENTRIES) {
+      parseCache.delete(parseCache.keys().next().value as string);
+    }
+  }
+  return query;
+}
+
+/** Parsed queries kept for reuse, least recently used first. */
+const parseCache = new Map<string, ParsedQuery>();
+const PARSE_CACHE_ENTRIES = 256;
+/** Longer texts are parsed every time, so the cache holds at most 256 × 16 Ki characters. */
+const MAX_CACHED_QUERY_LENGTH = 16 * 1024;
+
+function parseQueryText(queryText: string, baseIri: string | undefined): ParsedQuery {
   const { parsed, text } = parseSparql(queryText, baseIri);
   if (parsed.type === 'update') {
     throw new SparqlSyntaxError(

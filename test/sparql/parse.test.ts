@@ -177,3 +177,24 @@ describe('extension functions', () => {
     assert.deepEqual(await rowsOf(query), ['o -']);
   });
 });
+
+describe('parse cache', () => {
+  it('reuses the parse of the same text', () => {
+    const text = 'SELECT ?cached { ?cached ?p ?o }';
+    assert.equal(parseQuery(text), parseQuery(text));
+  });
+
+  it('keeps texts with different bases apart', () => {
+    const text = 'SELECT * { <relative> ?p ?o }';
+    const first = parseQuery(text, 'http://one.example/');
+    const second = parseQuery(text, 'http://two.example/');
+    assert.notEqual(first, second);
+    assert.match(JSON.stringify(second.algebra), /two\.example/);
+  });
+
+  it('does not cache a failed parse', () => {
+    const text = 'SELECT ?broken {';
+    assert.throws(() => parseQuery(text), SparqlSyntaxError);
+    assert.throws(() => parseQuery(text), SparqlSyntaxError);
+  });
+});
