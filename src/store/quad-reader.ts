@@ -3,6 +3,7 @@
  * graphs. The live QuadStore and its frozen snapshots share them and differ only in where the
  * orderings come from.
  */
+import { EMPTY_CURSOR } from './cursors.js';
 import type { IndexCursor } from './index-runs.js';
 import {
   BOUND_COUNT,
@@ -35,8 +36,18 @@ export abstract class QuadReader implements QuadSource {
   /** Returns the ordering with the given number (SPOG, POSG, ... in orderings.ts). */
   protected abstract ordering(which: number): OrderingReader;
 
+  /**
+   * True when every quad is in the default graph and the G-first orderings are empty; reads
+   * then answer a pattern with g = DEFAULT_GRAPH_ID as if g were unbound.
+   */
+  protected abstract get defaultGraphOnly(): boolean;
+
   has(s: TermId, p: TermId, o: TermId, g: TermId): boolean {
     checkPattern(s, p, o, g);
+    if (g !== ANY && this.defaultGraphOnly) {
+      if (g !== DEFAULT_GRAPH_ID) return false;
+      if (s === ANY || p === ANY || o === ANY) return this.count(s, p, o, ANY) > 0;
+    }
     if (s === ANY || p === ANY || o === ANY || g === ANY) return this.count(s, p, o, g) > 0;
     return this.ordering(SPOG).has(s, p, o, g);
   }
@@ -53,6 +64,10 @@ export abstract class QuadReader implements QuadSource {
 
   count(s: number, p: number, o: number, g: number): number {
     checkPattern(s, p, o, g);
+    if (g !== ANY && this.defaultGraphOnly) {
+      if (g !== DEFAULT_GRAPH_ID) return 0;
+      g = ANY;
+    }
     const mask = boundMask(s, p, o, g);
     if (mask === 0) return this.size;
     const index = this.ordering(ORDERING_BY_MASK[mask]);
@@ -63,6 +78,11 @@ export abstract class QuadReader implements QuadSource {
 
   match(s: number, p: number, o: number, g: number): QuadCursor {
     checkPattern(s, p, o, g);
+    if (g !== ANY && this.defaultGraphOnly) {
+      if (g !== DEFAULT_GRAPH_ID) return EMPTY_CURSOR;
+      // A full pattern keeps SPOG; with g dropped, any other pattern reads S, P or O first.
+      if (s === ANY || p === ANY || o === ANY) g = ANY;
+    }
     const mask = boundMask(s, p, o, g);
     const index = this.ordering(ORDERING_BY_MASK[mask]);
     const c = index.columns;
@@ -72,6 +92,7 @@ export abstract class QuadReader implements QuadSource {
 
   /** Returns the distinct graph ids other than the default graph, ascending. */
   graphs(): Uint32Array {
+    if (this.defaultGraphOnly) return new Uint32Array(0);
     const all = this.ordering(GSPO).distinctFirstColumn();
     return all.length > 0 && all[0] === DEFAULT_GRAPH_ID ? all.subarray(1) : all;
   }

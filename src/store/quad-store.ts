@@ -35,7 +35,7 @@ import {
 import { QuadIndex, type QuadIndexOptions } from './quad-index.js';
 import { QuadReader } from './quad-reader.js';
 import { QuadStoreSnapshot } from './snapshot.js';
-import type { TermId } from './types.js';
+import { DEFAULT_GRAPH_ID, type TermId } from './types.js';
 
 export type QuadStoreOptions = QuadIndexOptions;
 
@@ -75,9 +75,18 @@ const SINGLE_GRAPH_BATCH_PLAN: readonly { from: number; leadingColumns: number }
 /** Order in which `applyBatch` builds the orderings, so each plan's source exists first. */
 const BUILD_ORDER = [SPOG, OSPG, POSG, GSPO, GPOS, GOSP];
 
+/** The orderings that lead with g, kept only once a quad of a named graph arrives. */
+const GRAPH_FIRST = [GSPO, GPOS, GOSP];
+
 export class QuadStore extends QuadReader {
   private readonly indexes: QuadIndex[];
   private quadCount = 0;
+  /**
+   * True while every quad ever added is in the default graph. The G-first orderings then stay
+   * empty, which halves the index memory of a store without named graphs, and the reads answer
+   * graph patterns from the other three orderings. The first quad of a named graph builds them.
+   */
+  private defaultOnly = true;
 
   constructor(options: QuadStoreOptions = {}) {
     super();
@@ -92,12 +101,17 @@ export class QuadStore extends QuadReader {
     return this.indexes[which];
   }
 
+  protected get defaultGraphOnly(): boolean {
+    return this.defaultOnly;
+  }
+
   /** Adds one quad; returns false when it was already present. */
   add(s: TermId, p: TermId, o: TermId, g: TermId): boolean {
     checkQuad(s, p, o, g);
     if (this.has(s, p, o, g)) return false;
+    if (g !== DEFAULT_GRAPH_ID && this.defaultOnly) this.buildGraphOrderings();
     const q = this.setPattern(s, p, o, g);
-    for (const index of this.indexes) {
+    for (const index of this.maintained()) {
       const c = index.columns;
       index.insert(q[c[0]], q[c[1]], q[c[2]], q[c[3]]);
     }
@@ -110,7 +124,7 @@ export class QuadStore extends QuadReader {
     checkQuad(s, p, o, g);
     if (!this.has(s, p, o, g)) return false;
     const q = this.setPattern(s, p, o, g);
-    for (const index of this.indexes) {
+    for (const index of this.maintained()) {
       const c = index.columns;
       index.remove(q[c[0]], q[c[1]], q[c[2]], q[c[3]]);
     }
@@ -125,6 +139,9 @@ export class QuadStore extends QuadReader {
   addMany(quads: Uint32Array): number {
     const spog = this.sortedBatch(quads);
     const count = this.keepWhere(spog, false);
+    if (count > 0 && this.defaultOnly && !allInDefaultGraph(spog, count)) {
+      this.buildGraphOrderings();
+    }
     if (count > 0) this.applyBatch(spog, count, true);
     return count;
   }
@@ -145,12 +162,38 @@ export class QuadStore extends QuadReader {
     return new QuadStoreSnapshot(
       this.indexes.map((index) => index.snapshot()),
       this.quadCount,
+      this.defaultOnly,
     );
   }
 
   clear(): void {
     for (const index of this.indexes) index.clear();
     this.quadCount = 0;
+    this.defaultOnly = true;
+  }
+
+  /** The orderings that writes must update. */
+  private maintained(): QuadIndex[] {
+    return this.defaultOnly
+      ? this.indexes.filter((_, i) => !GRAPH_FIRST.includes(i))
+      : this.indexes;
+  }
+
+  /** Builds the G-first orderings from SPOG, before the first quad of a named graph. */
+  private buildGraphOrderings(): void {
+    const all = new Uint32Array(this.quadCount * RECORD_WORDS);
+    const cursor = this.indexes[SPOG].cursor(0, 0, 0, 0, 0);
+    for (let w = 0; cursor.next(); w += RECORD_WORDS) {
+      all[w] = cursor.s;
+      all[w + 1] = cursor.p;
+      all[w + 2] = cursor.o;
+      all[w + 3] = cursor.g;
+    }
+    for (const ordering of GRAPH_FIRST) {
+      const records = radixSortRecords(permuteQuads(all, ORDERING_COLUMNS[ordering]));
+      this.indexes[ordering].insertSorted(records, this.quadCount);
+    }
+    this.defaultOnly = false;
   }
 
   /** Returns the batch as sorted, distinct SPOG records in a new array. */
@@ -183,6 +226,7 @@ export class QuadStore extends QuadReader {
     const plan = isSingleGraph(records) ? SINGLE_GRAPH_BATCH_PLAN : BATCH_PLAN;
     const sorted: Uint32Array[] = [];
     for (const ordering of BUILD_ORDER) {
+      if (this.defaultOnly && GRAPH_FIRST.includes(ordering)) continue;
       const { from, leadingColumns } = plan[ordering];
       let batch = records;
       if (ordering !== SPOG) {
@@ -196,6 +240,13 @@ export class QuadStore extends QuadReader {
     }
     this.quadCount += insert ? count : -count;
   }
+}
+
+function allInDefaultGraph(records: Uint32Array, count: number): boolean {
+  for (let w = 3; w < count * RECORD_WORDS; w += RECORD_WORDS) {
+    if (records[w] !== DEFAULT_GRAPH_ID) return false;
+  }
+  return true;
 }
 
 function isSingleGraph(records: Uint32Array): boolean {

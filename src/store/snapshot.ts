@@ -40,6 +40,7 @@ export class QuadStoreSnapshot extends QuadReader {
   constructor(
     runs: readonly IndexRuns[],
     private readonly quadCount: number,
+    private readonly defaultOnly: boolean,
   ) {
     super();
     this.orderings = runs.map((r, i) => new FrozenOrdering(ORDERING_COLUMNS[i], r));
@@ -51,5 +52,9 @@ export class QuadStoreSnapshot extends QuadReader {
 
   protected ordering(which: number): OrderingReader {
     return this.orderings[which];
+  }
+
+  protected get defaultGraphOnly(): boolean {
+    return this.defaultOnly;
   }
 }

@@ -57,8 +57,12 @@ function pack(quads: Quad[]): Uint32Array {
   return Uint32Array.from(quads.flat());
 }
 
-function operations(id: fc.Arbitrary<number>, maxBatch: number): fc.Arbitrary<Operation[]> {
-  const quad = fc.tuple(id, id, id, id);
+function operations(
+  id: fc.Arbitrary<number>,
+  maxBatch: number,
+  graph: fc.Arbitrary<number> = id,
+): fc.Arbitrary<Operation[]> {
+  const quad = fc.tuple(id, id, id, graph);
   const pattern = fc.tuple(
     fc.oneof(fc.constant(ANY), id),
     fc.oneof(fc.constant(ANY), id),
@@ -205,6 +209,20 @@ describe('QuadStore against a model', () => {
     const options = { maxDeltaQuads: 4, minDeltaQuads: 2, compactionRatio: 0.25 };
     fc.assert(
       fc.property(operations(smallIds, 80), (ops) => runAgainstModel(ops, options)),
+      { numRuns: 300 },
+    );
+  });
+
+  it('matches with named graphs arriving late', () => {
+    // Mostly default-graph quads: the store runs without its G-first orderings until the first
+    // named-graph quad, so both modes and the switch between them are exercised.
+    const options = { maxDeltaQuads: 4, minDeltaQuads: 2, compactionRatio: 0.25 };
+    const graph = fc.oneof(
+      { weight: 30, arbitrary: fc.constant(0) },
+      { weight: 1, arbitrary: smallIds },
+    );
+    fc.assert(
+      fc.property(operations(smallIds, 40, graph), (ops) => runAgainstModel(ops, options)),
       { numRuns: 300 },
     );
   });
