@@ -29,6 +29,11 @@ export const ERROR_CODES = [
   'AUTHENTICATION_REQUIRED',
   'ACCESS_DENIED',
   'CONFIG',
+  'VALIDATION_FAILED',
+  'OUTBOUND_FAILED',
+  'OUTBOUND_TIMEOUT',
+  'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -174,9 +179,43 @@ export class AccessDeniedError extends KgError {
   }
 }
 
+/** A write, or a dataset setting, that the dataset's SHACL shapes reject; nothing was written. */
+export class ValidationFailedError extends KgError {
+  /** The SHACL validation report, as Turtle. */
+  readonly report: string;
+
+  constructor(message: string, report: string) {
+    super('VALIDATION_FAILED', message);
+    this.report = report;
+  }
+}
+
 /** A configuration file or setting that is invalid. */
 export class ConfigError extends KgError {
   constructor(message: string) {
     super('CONFIG', message);
+  }
+}
+
+/** A request went over a rate limit; `retryAfterSeconds` is the wait until a retry can succeed. */
+export class RateLimitedError extends KgError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super('RATE_LIMITED', message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * A route switched off on purpose, such as writes during a high incident level or every route
+ * during a lockdown. `retryAfterSeconds`, when set, is a hint for the Retry-After header.
+ */
+export class ServiceUnavailableError extends KgError {
+  readonly retryAfterSeconds?: number;
+
+  constructor(message: string, retryAfterSeconds?: number) {
+    super('SERVICE_UNAVAILABLE', message);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -4,7 +4,7 @@
  * internal details, only the request id to find the logged stack.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { type ErrorCode, KgError } from '../errors.js';
+import { type ErrorCode, KgError, ValidationFailedError } from '../errors.js';
 
 interface ErrorStatus {
   status: number;
@@ -27,6 +27,11 @@ const STATUS_BY_CODE: Record<ErrorCode, ErrorStatus> = {
   STORAGE_CORRUPT: { status: 500, title: 'Storage error' },
   STORAGE_FULL: { status: 507, title: 'Insufficient storage' },
   CONFIG: { status: 500, title: 'Configuration error' },
+  VALIDATION_FAILED: { status: 422, title: 'SHACL validation failed' },
+  OUTBOUND_FAILED: { status: 502, title: 'Outbound request failed' },
+  OUTBOUND_TIMEOUT: { status: 504, title: 'Outbound request timed out' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
 };
 
 export interface ErrorBody {
@@ -36,6 +41,8 @@ export interface ErrorBody {
   line?: number;
   column?: number;
   requestId?: string;
+  /** The SHACL validation report (Turtle) of a rejected write. */
+  report?: string;
 }
 
 /** Maps any thrown value to a status and a body safe to send to the client. */
@@ -53,6 +60,7 @@ export function describeError(
     const body: ErrorBody = { error: title, detail: error.message, code: error.code };
     if (error.location?.line !== undefined) body.line = error.location.line;
     if (error.location?.column !== undefined) body.column = error.location.column;
+    if (error instanceof ValidationFailedError) body.report = error.report;
     return { status, body };
   }
   // Operators chained thousands deep (OPTIONAL after OPTIONAL) recurse during evaluation.

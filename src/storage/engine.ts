@@ -8,15 +8,26 @@
 import { randomBytes } from 'node:crypto';
 import type * as RDF from '@rdfjs/types';
 import { InvalidArgumentError, NotFoundError, StorageCorruptError } from '../errors.js';
+import { formatFromFileName } from '../rdf/formats.js';
+import { internSink, parseNQuadsFile } from '../rdf/ntriples-fast.js';
 import { parseRdfFile } from '../rdf/parse.js';
 import { isAbsoluteIri, termKey } from '../rdf/terms.js';
 import { MemoryDictionary } from '../store/dictionary.js';
 import { QuadStore } from '../store/quad-store.js';
-import type { QuadSource, TermDictionary } from '../store/types.js';
+import { DEFAULT_GRAPH_ID, type QuadSource, type TermDictionary } from '../store/types.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { QuadBuffer } from '../store/quad-buffer.js';
 import { QuadLog, type DatasetInfo } from './quad-log.js';
 import { CommittedDictionary, Transaction, WriteLock } from './transaction.js';
+import {
+  compileShapesText,
+  DatasetFeatures,
+  parseSettings,
+  rejectUnlessConforms,
+  type DatasetSettings,
+} from './features.js';
+import { validate } from '../shacl/index.js';
+import { OverlayStore } from '../store/overlay.js';
 
 export const DEFAULT_DATASET = 'default';
 
@@ -66,6 +77,8 @@ export interface WriteResult<T> {
 
 export class Engine {
   private readonly datasets = new Map<string, QuadStore>();
+  /** Shapes and reasoning of the datasets that have them. */
+  private readonly features = new Map<string, DatasetFeatures>();
   /** Writers run one at a time, so a transaction's base is the state it commits onto. */
   private readonly writes = new WriteLock();
   /** Dictionary size after the last commit; readers see no id at or above it. */
@@ -116,9 +129,24 @@ export class Engine {
         log.commit({ dataset: ensureDefault(log), firstNewTermId: 0, newTermKeys: [''] });
       }
       const engine = new Engine(dataDir, db, log, dictionary);
+      let withFeatures: string | undefined;
       for (const info of log.listDatasets()) {
         engine.datasets.set(info.name, yield* engine.readDataset(info.name));
+        const settings = parseSettings(info.settings);
+        if (settings.reasoning !== undefined || settings.shapes !== undefined) {
+          withFeatures = info.name;
+          engine.features.set(
+            info.name,
+            DatasetFeatures.build(settings, dictionary, engine.datasets.get(info.name)!),
+          );
+          yield;
+        }
       }
+      // Reasoners intern their vocabulary; store those terms so ids stay stable.
+      if (!readonly && withFeatures !== undefined) {
+        engine.commitNewTerms(withFeatures, engine.committedTerms);
+      }
+      engine.committedTerms = dictionary.size;
       return engine;
     } catch (error) {
       db.close();
@@ -157,20 +185,74 @@ export class Engine {
   dropDataset(name: string): void {
     this.log.dropDataset(name);
     this.datasets.delete(name);
+    this.features.delete(name);
   }
 
   /**
    * Returns a consistent, read-only view of a dataset for querying: writes that commit later
    * do not show in it. Throws NotFoundError for an unknown name.
    */
-  dataset(name: string): DatasetView {
+  dataset(name: string, options: { assertedOnly?: boolean } = {}): DatasetView {
     const quads = this.datasets.get(name);
     if (quads === undefined) throw new NotFoundError(`Dataset ${name} does not exist`);
+    const snapshot = quads.snapshot();
+    const features = this.features.get(name);
     return {
       name,
       dictionary: new CommittedDictionary(this.dictionary, this.committedTerms),
-      quads: quads.snapshot(),
+      quads: features?.readView(snapshot, options.assertedOnly === true) ?? snapshot,
     };
+  }
+
+  /** Returns a dataset's settings (reasoning, shapes); throws NotFoundError for an unknown one. */
+  datasetSettings(name: string): DatasetSettings {
+    if (!this.datasets.has(name)) throw new NotFoundError(`Dataset ${name} does not exist`);
+    return this.features.get(name)?.settings ?? {};
+  }
+
+  /**
+   * Changes a dataset's shapes and reasoning, after the writes queued before. New shapes must
+   * accept the data already there (ValidationFailedError with the report otherwise); a new rule
+   * set is materialised at once. Nothing changes when either step fails.
+   */
+  configureDataset(name: string, settings: DatasetSettings): Promise<void> {
+    return this.writes.run(async () => {
+      const store = this.datasets.get(name);
+      if (store === undefined) throw new NotFoundError(`Dataset ${name} does not exist`);
+      const mark = this.dictionary.mark();
+      try {
+        if (settings.shapes !== undefined) {
+          const shapes = compileShapesText(settings.shapes);
+          await rejectUnlessConforms(
+            validate(shapes, { dictionary: this.dictionary, quads: store.snapshot() }),
+            `Dataset ${name}`,
+          );
+        }
+        const features = DatasetFeatures.build(settings, this.dictionary, store);
+        this.log.setDatasetSettings(name, { ...settings });
+        this.commitNewTerms(name, mark);
+        if (settings.reasoning === undefined && settings.shapes === undefined) {
+          this.features.delete(name);
+        } else {
+          this.features.set(name, features);
+        }
+      } catch (error) {
+        this.dictionary.rollback(mark);
+        throw error;
+      }
+    });
+  }
+
+  /** Stores terms interned since `mark` that are not in the database yet, with no quads. */
+  private commitNewTerms(dataset: string, mark: number): void {
+    const stored = this.log.termCount();
+    if (this.dictionary.size <= stored) return;
+    this.log.commit({
+      dataset,
+      firstNewTermId: stored,
+      newTermKeys: this.dictionary.keysFrom(Math.max(mark, stored)),
+    });
+    this.committedTerms = this.dictionary.size;
   }
 
   /**
@@ -199,23 +281,51 @@ export class Engine {
           dictionary.rollback(mark);
           return { value, inserted: 0, deleted: 0 };
         }
-        this.log.commit({
-          dataset,
-          firstNewTermId: mark,
-          newTermKeys: dictionary.keysFrom(mark),
-          adds,
-          deletes,
-          source: options.source,
-        });
-        store.deleteMany(deletes);
-        store.addMany(adds);
-        this.committedTerms = dictionary.size;
+        await this.commitWrite(dataset, store, transaction.quads, { adds, deletes, mark }, options);
         return { value, inserted: adds.length / 4, deleted: deletes.length / 4 };
       } catch (error) {
         dictionary.rollback(mark);
         throw error;
       }
     });
+  }
+
+  /**
+   * Checks a write against the dataset's shapes, plans its inferences, commits it durably and
+   * applies it in memory. `after` is the state the write produces, when the caller has it.
+   */
+  private async commitWrite(
+    dataset: string,
+    store: QuadStore,
+    after: QuadSource | undefined,
+    write: { adds: Uint32Array; deletes: Uint32Array; mark: number },
+    options: { source?: string },
+  ): Promise<void> {
+    const { adds, deletes, mark } = write;
+    const features = this.features.get(dataset);
+    if (features?.shapes !== undefined) {
+      let state = after;
+      if (state === undefined) {
+        const overlay = new OverlayStore(store.snapshot());
+        overlay.deleteMany(deletes);
+        overlay.addMany(adds);
+        state = overlay;
+      }
+      await features.checkShapes(this.dictionary, state, adds, deletes);
+    }
+    const plan = features?.planReasoning(adds, deletes);
+    this.log.commit({
+      dataset,
+      firstNewTermId: mark,
+      newTermKeys: this.dictionary.keysFrom(mark),
+      adds,
+      deletes,
+      source: options.source,
+    });
+    store.deleteMany(deletes);
+    store.addMany(adds);
+    features?.commitReasoning(plan);
+    this.committedTerms = this.dictionary.size;
   }
 
   /** Total quads over all datasets. */
@@ -266,15 +376,15 @@ export class Engine {
         results.push({ file, parsed, added: 0 });
       }
       const quads = buffer.view();
-      this.log.commit({
+      const before = store.size;
+      await this.commitWrite(
         dataset,
-        firstNewTermId: mark,
-        newTermKeys: dictionary.keysFrom(mark),
-        adds: quads,
-        source: files.length === 1 ? files[0] : `${files.length} files`,
-      });
-      const added = store.addMany(quads);
-      this.committedTerms = dictionary.size;
+        store,
+        undefined,
+        { adds: quads, deletes: new Uint32Array(0), mark },
+        { source: files.length === 1 ? files[0] : `${files.length} files` },
+      );
+      const added = store.size - before;
       // addMany reports only the total, so a multi-file result attributes it to the last file.
       results[results.length - 1].added = added;
       return results;
@@ -297,6 +407,31 @@ export class Engine {
     const intern = (term: RDF.Term): number =>
       dictionary.intern(term.termType === 'BlankNode' ? blankPrefix + term.value : termKey(term));
     const before = buffer.length;
+    const onProgress = options.onProgress
+      ? (bytes: number) => options.onProgress?.(bytes, buffer.length - before)
+      : undefined;
+    const { format, gzip } = formatFromFileName(file);
+    if (format === 'ntriples' || format === 'nquads') {
+      // The line-based formats take the fast path: bytes to term ids, no term objects.
+      return parseNQuadsFile(
+        file,
+        (s, p, o, g) =>
+          buffer.push(
+            s,
+            p,
+            o,
+            g === DEFAULT_GRAPH_ID && targetGraph !== undefined ? targetGraph : g,
+          ),
+        {
+          format,
+          gzip,
+          blankNodePrefix: blankPrefix,
+          sink: internSink(dictionary),
+          signal: options.signal,
+          onProgress,
+        },
+      );
+    }
     return parseRdfFile(
       file,
       (quad) => {
@@ -306,13 +441,7 @@ export class Engine {
             : intern(quad.graph);
         buffer.push(intern(quad.subject), intern(quad.predicate), intern(quad.object), graph);
       },
-      {
-        baseIri: options.baseIri,
-        signal: options.signal,
-        onProgress: options.onProgress
-          ? (bytes: number) => options.onProgress?.(bytes, buffer.length - before)
-          : undefined,
-      },
+      { baseIri: options.baseIri, signal: options.signal, onProgress },
     );
   }
 

@@ -124,6 +124,14 @@ export class QuadLog {
     return result.changes === 1;
   }
 
+  /** Replaces a dataset's settings (stored as JSON). */
+  setDatasetSettings(name: string, settings: Record<string, unknown>): void {
+    const result = this.db
+      .prepare('UPDATE datasets SET settings = ? WHERE name = ?')
+      .run(JSON.stringify(settings), name);
+    if (result.changes === 0) throw new NotFoundError(`Dataset ${name} does not exist`);
+  }
+
   /** Drops a dataset and all its quads (terms stay, since other datasets share them). */
   dropDataset(name: string): void {
     const result = this.db.prepare('DELETE FROM datasets WHERE name = ?').run(name);
