@@ -1,7 +1,8 @@
 /**
- * The W3C conformance runner: runs the SPARQL 1.0 and 1.1 query, syntax and result-format tests
- * and the RDF 1.1 Turtle, TriG, N-Triples and N-Quads tests, prints one summary line per suite,
- * and writes docs/conformance.md.
+ * The W3C conformance runner: runs the SPARQL 1.0 and 1.1 query, update, syntax and graph
+ * store tests, the RDF 1.1 Turtle, TriG, N-Triples and N-Quads tests, the SHACL Core tests and
+ * the OWL 2 RL and RDFS entailment tests, prints one summary line per suite, and writes
+ * docs/conformance.md.
  *
  * Usage: `npm run conformance [-- --update-baseline]`. The process exits with status 1 when a
  * suite passes fewer tests than conformance/baseline.json records.
@@ -25,6 +26,8 @@ import { renderReport, summaryLine } from './report.js';
 import { runEvaluationTestsIsolated } from './isolated-eval.js';
 import { isEvaluationTest, QUERY_TIMEOUT_MS } from './sparql-eval.js';
 import { runGraphStoreSuite } from './graph-store.js';
+import { runReasoningSuites } from './owl.js';
+import { runShaclSuites } from './shacl.js';
 import { isUpdateEvaluationTest, runUpdateEvaluationTest } from './sparql-update.js';
 import {
   isQuerySyntaxTest,
@@ -152,6 +155,8 @@ export async function runConformance(options: RunOptions = {}): Promise<SuiteRes
   };
   for (const result of await runSparqlSuites()) report(result);
   for (const suite of RDF_SUITES) report(await runRdfSuite(suite));
+  for (const result of await runShaclSuites()) report(result);
+  for (const result of await runReasoningSuites()) report(result);
 
   if (options.writeReport === true)
     writeFileSync(REPORT_FILE, renderReport(results, reportNotes()));
