@@ -132,6 +132,9 @@ describe('shapes and reasoning over HTTP', () => {
     });
     assert.equal(inserted.status, 200);
     assert.equal(await count('school', `<${EX}eve> a <${EX}Person>`), 1);
+    const query = encodeURIComponent(`ASK { <${EX}eve> a <${EX}Person> }`);
+    const asserted = await server.request(`/datasets/school/sparql?query=${query}&inference=false`);
+    assert.deepEqual(await asserted.json(), { head: {}, boolean: false });
     const list = (await (await server.request('/admin/datasets')).json()) as {
       datasets: { name: string; reasoning: string }[];
     };

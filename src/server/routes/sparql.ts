@@ -74,7 +74,9 @@ async function answerQuery(
   if (!access.allGraphs && access.graphs.length === 0) {
     context.security.access.require(principal, Permission.Read, { dataset: datasetName });
   }
-  const stored = context.engine.dataset(datasetName);
+  // inference=false reads the asserted quads only, without a reasoning dataset's inferences.
+  const assertedOnly = isFalse(parameters.inference) || isFalse(bodyParameters.inference);
+  const stored = context.engine.dataset(datasetName, { assertedOnly });
   const dataset = {
     dictionary: stored.dictionary,
     quads: readableQuads(stored.quads, stored.dictionary, access),
@@ -140,6 +142,10 @@ function offeredFor(queryType: ParsedQuery['queryType']): readonly string[] {
 
 function isTrue(value: string | string[] | undefined): boolean {
   return value === 'true' || value === '' || value === '1';
+}
+
+function isFalse(value: string | string[] | undefined): boolean {
+  return value === 'false' || value === '0';
 }
 
 /**
