@@ -5,18 +5,14 @@
  * Every write goes to the database first (one durable transaction) and only then into the
  * in-memory indexes, so a failed write leaves both untouched.
  */
-import { randomBytes } from 'node:crypto';
-import type * as RDF from '@rdfjs/types';
 import { InvalidArgumentError, NotFoundError, StorageCorruptError } from '../errors.js';
-import { formatFromFileName } from '../rdf/formats.js';
-import { internSink, parseNQuadsFile } from '../rdf/ntriples-fast.js';
-import { parseRdfFile } from '../rdf/parse.js';
-import { isAbsoluteIri, termKey } from '../rdf/terms.js';
+import { isAbsoluteIri } from '../rdf/terms.js';
 import { MemoryDictionary } from '../store/dictionary.js';
 import { QuadStore } from '../store/quad-store.js';
-import { DEFAULT_GRAPH_ID, type QuadSource, type TermDictionary } from '../store/types.js';
+import type { QuadSource, TermDictionary } from '../store/types.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { QuadBuffer } from '../store/quad-buffer.js';
+import { parseFileInto } from './parse-into.js';
 import { QuadLog, type DatasetInfo } from './quad-log.js';
 import { CommittedDictionary, Transaction, WriteLock } from './transaction.js';
 import {
@@ -372,7 +368,7 @@ export class Engine {
         options.graph === undefined ? undefined : dictionary.intern(options.graph);
       const results: LoadResult[] = [];
       for (const file of files) {
-        const parsed = await this.parseInto(buffer, file, targetGraph, options);
+        const parsed = await parseFileInto(buffer, file, this.dictionary, targetGraph, options);
         results.push({ file, parsed, added: 0 });
       }
       const quads = buffer.view();
@@ -392,57 +388,6 @@ export class Engine {
       dictionary.rollback(mark);
       throw error;
     }
-  }
-
-  private async parseInto(
-    buffer: QuadBuffer,
-    file: string,
-    targetGraph: number | undefined,
-    options: LoadOptions,
-  ): Promise<number> {
-    const dictionary = this.dictionary;
-    // Blank node labels are scoped to one file: a fresh prefix per file keeps _:b1 of this
-    // file apart from _:b1 of any file loaded before, in this process or an earlier one.
-    const blankPrefix = `_:l${randomBytes(6).toString('hex')}_`;
-    const intern = (term: RDF.Term): number =>
-      dictionary.intern(term.termType === 'BlankNode' ? blankPrefix + term.value : termKey(term));
-    const before = buffer.length;
-    const onProgress = options.onProgress
-      ? (bytes: number) => options.onProgress?.(bytes, buffer.length - before)
-      : undefined;
-    const { format, gzip } = formatFromFileName(file);
-    if (format === 'ntriples' || format === 'nquads') {
-      // The line-based formats take the fast path: bytes to term ids, no term objects.
-      return parseNQuadsFile(
-        file,
-        (s, p, o, g) =>
-          buffer.push(
-            s,
-            p,
-            o,
-            g === DEFAULT_GRAPH_ID && targetGraph !== undefined ? targetGraph : g,
-          ),
-        {
-          format,
-          gzip,
-          blankNodePrefix: blankPrefix,
-          sink: internSink(dictionary),
-          signal: options.signal,
-          onProgress,
-        },
-      );
-    }
-    return parseRdfFile(
-      file,
-      (quad) => {
-        const graph =
-          quad.graph.termType === 'DefaultGraph' && targetGraph !== undefined
-            ? targetGraph
-            : intern(quad.graph);
-        buffer.push(intern(quad.subject), intern(quad.predicate), intern(quad.object), graph);
-      },
-      { baseIri: options.baseIri, signal: options.signal, onProgress },
-    );
   }
 
   close(): void {
