@@ -1,88 +1,119 @@
 /**
- * HTTP throughput of the real server: loads the data with the CLI into a temporary data dir,
- * starts `seven-tick serve` on a free port of 127.0.0.1, and sends a fixed number of LUBM q01
- * requests with a fixed concurrency. Needs the compiled CLI (`npm run build`).
+ * HTTP section: loads the data with the compiled CLI into a temporary data dir, starts
+ * `seven-tick serve` on a free port of 127.0.0.1 and measures LUBM q01 with autocannon at
+ * concurrency 1 and 32 with a Bearer session token. Then it isolates the cost of
+ * authentication by running two bench servers (http-server.ts) side by side, one checking
+ * every token and one reusing the first check, and alternating autocannon runs between them.
+ * Needs `npm run build` first.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { formatSample, summarize, type Sample } from './stats.js';
+import { LUBM_DIR, ROOT, dataFile, type DataName } from './stores.js';
 
-const REQUESTS = 2000;
-const CONCURRENCY = 8;
-const PASSWORD = 'bench-admin-password';
+export const PASSWORD = 'bench-admin-password';
+/**
+ * Rate limits for the bench servers, per second and burst, for client addresses and for
+ * principals. The defaults (200 requests/s) would cap throughput with 429 responses, and the
+ * bench measures the server, not the limiter, which still runs on every request.
+ */
+export const BENCH_RATE_LIMIT = 1_000_000_000;
+export const BENCH_CONFIG = {
+  addressRateLimitPerSecond: BENCH_RATE_LIMIT,
+  addressRateLimitBurst: BENCH_RATE_LIMIT,
+  principalRateLimitPerSecond: BENCH_RATE_LIMIT,
+  principalRateLimitBurst: BENCH_RATE_LIMIT,
+};
+const CONCURRENCIES = [1, 32] as const;
+/** Untimed autocannon seconds before the timed runs of each concurrency. */
+const WARM_UP_SECONDS = 2;
+/** Time limits for the CLI load and for a server to become ready, in milliseconds. */
+const LOAD_TIMEOUT_MS = 600_000;
+const READY_TIMEOUT_MS = 120_000;
 
-export async function measureHttp(
-  root: string,
-  dataFile: string,
-): Promise<{ label: string; requestsPerSecond: number }> {
-  const cli = path.join(root, 'dist', 'cli', 'main.js');
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'seven-tick-bench-'));
-  try {
-    const load = spawnSync(process.execPath, [cli, 'load', '--data-dir', dataDir, dataFile], {
-      encoding: 'utf8',
-    });
-    if (load.status !== 0) throw new Error(`load failed: ${load.stderr}`);
-    // Request logging at info would measure pino as much as the server, so run at warn, which
-    // also hides the "listening" line: pick a free port first instead of asking for port 0.
-    const port = await freePort();
-    const server = spawn(
-      process.execPath,
-      [cli, 'serve', '--data-dir', dataDir, '--port', String(port), '--log-level', 'warn'],
-      {
-        env: { ...process.env, SEVEN_TICK_ADMIN_PASSWORD: PASSWORD },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
+export interface HttpRun {
+  requestsPerSecond: Sample;
+  p50: Sample;
+  p99: Sample;
+}
+
+export interface HttpResults {
+  query: string;
+  secondsPerRun: number;
+  /** `seven-tick serve`, Bearer token, by concurrency. */
+  serve: Record<number, HttpRun>;
+  /** GET /health at the highest concurrency: no authentication and no query. */
+  health: HttpRun;
+  /** Bench servers with authentication checked per request and reused, by concurrency. */
+  authChecked: Record<number, HttpRun>;
+  authReused: Record<number, HttpRun>;
+  /** Direct Authenticator.authenticate cost for a session token, microseconds per call. */
+  authenticateMicros: number;
+}
+
+export interface Target {
+  url: string;
+  headers: Record<string, string>;
+}
+
+export async function runAutocannon(target: Target, connections: number, seconds: number) {
+  const result = await autocannon({
+    url: target.url,
+    connections,
+    duration: seconds,
+    headers: target.headers,
+    timeout: 30,
+  });
+  if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0) {
+    const statuses = Object.entries(result.statusCodeStats ?? {})
+      .map(([status, { count }]) => `${count} × ${status}`)
+      .join(', ');
+    throw new Error(
+      `autocannon on ${target.url.split('?', 1)[0]}: ${result.errors} errors, ` +
+        `${result.non2xx} non-2xx responses (statuses: ${statuses}), ${result.timeouts} timeouts`,
     );
-    try {
-      const url = `http://127.0.0.1:${port}`;
-      await waitReady(url, server);
-      const query = readFileSync(path.join(path.dirname(dataFile), 'queries', 'q01.rq'), 'utf8');
-      const target = `${url}/sparql?query=${encodeURIComponent(query)}`;
-      const headers = {
-        authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`,
-      };
-      // Warm-up, then the measured run; password checks use a session token to measure the
-      // query path rather than argon2.
-      const login = await fetch(`${url}/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-      });
-      const { token } = (await login.json()) as { token: string };
-      headers.authorization = `Bearer ${token}`;
-      await run(target, headers, 100);
-      const started = performance.now();
-      await run(target, headers, REQUESTS);
-      const seconds = (performance.now() - started) / 1000;
-      return {
-        label: `LUBM q01, ${REQUESTS} requests, ${CONCURRENCY} concurrent, Bearer token`,
-        requestsPerSecond: Math.round(REQUESTS / seconds),
-      };
-    } finally {
-      server.kill('SIGTERM');
-    }
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-async function run(target: string, headers: Record<string, string>, total: number): Promise<void> {
-  let sent = 0;
-  const worker = async () => {
-    while (sent < total) {
-      sent++;
-      const response = await fetch(target, { headers });
-      if (response.status !== 200)
-        throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-      await response.arrayBuffer();
-    }
+  return {
+    requestsPerSecond: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 }
 
-function freePort(): Promise<number> {
+/** Runs autocannon `runs` times per target, alternating between targets run by run. */
+async function measureTargets(
+  targets: Target[],
+  connections: number,
+  runs: number,
+  seconds: number,
+): Promise<HttpRun[]> {
+  await Promise.all(targets.map((target) => runAutocannon(target, connections, WARM_UP_SECONDS)));
+  const collected = targets.map(() => ({
+    rates: [] as number[],
+    p50: [] as number[],
+    p99: [] as number[],
+  }));
+  for (let run = 0; run < runs; run++) {
+    for (const [i, target] of targets.entries()) {
+      const measured = await runAutocannon(target, connections, seconds);
+      collected[i].rates.push(measured.requestsPerSecond);
+      collected[i].p50.push(measured.p50);
+      collected[i].p99.push(measured.p99);
+    }
+  }
+  return collected.map((values) => ({
+    requestsPerSecond: summarize(values.rates),
+    p50: summarize(values.p50),
+    p99: summarize(values.p99),
+  }));
+}
+
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -93,12 +124,173 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitReady(url: string, server: ReturnType<typeof spawn>): Promise<void> {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
+export async function waitReady(url: string, server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`Server exited with ${server.exitCode}`);
     const response = await fetch(`${url}/ready`).catch(() => undefined);
     if (response?.status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error('server not ready within 60 s');
+  throw new Error(`Server at ${url} not ready within ${READY_TIMEOUT_MS} ms`);
+}
+
+export async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGTERM');
+  const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function login(url: string): Promise<string> {
+  const response = await fetch(`${url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+  });
+  if (response.status !== 200) throw new Error(`Login failed: HTTP ${response.status}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+async function measureServe(
+  dataDir: string,
+  queryPath: string,
+  runs: number,
+  seconds: number,
+): Promise<Pick<HttpResults, 'serve' | 'health'>> {
+  const cli = path.join(ROOT, 'dist', 'cli', 'main.js');
+  // Request logging at info would measure pino as much as the server, so run at warn.
+  const port = await freePort();
+  const config = path.join(dataDir, 'bench-config.json');
+  writeFileSync(config, JSON.stringify(BENCH_CONFIG));
+  const server = spawn(
+    process.execPath,
+    [
+      cli,
+      'serve',
+      '--config',
+      config,
+      '--data-dir',
+      dataDir,
+      '--port',
+      String(port),
+      '--log-level',
+      'warn',
+    ],
+    {
+      env: { ...process.env, SEVEN_TICK_ADMIN_PASSWORD: PASSWORD },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await waitReady(url, server);
+    const headers = { authorization: `Bearer ${await login(url)}` };
+    const query: Target = { url: `${url}${queryPath}`, headers };
+    const serve: Record<number, HttpRun> = {};
+    for (const connections of CONCURRENCIES) {
+      [serve[connections]] = await measureTargets([query], connections, runs, seconds);
+      console.log(
+        `  serve c=${connections}: ${formatSample(serve[connections].requestsPerSecond)} requests/s`,
+      );
+    }
+    const top = CONCURRENCIES[CONCURRENCIES.length - 1];
+    const [health] = await measureTargets(
+      [{ url: `${url}/health`, headers: {} }],
+      top,
+      runs,
+      seconds,
+    );
+    return { serve, health };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+async function startBenchServer(
+  dataDir: string,
+  mode: 'real' | 'cached',
+): Promise<{ child: ChildProcess; url: string; token: string; authMicros: number }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'bench', 'http-server.ts'), dataDir, mode, PASSWORD],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const timer = setTimeout(() => child.kill('SIGKILL'), READY_TIMEOUT_MS);
+  try {
+    for await (const line of lines) {
+      if (line.startsWith('{')) {
+        return {
+          child,
+          ...(JSON.parse(line) as { url: string; token: string; authMicros: number }),
+        };
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  throw new Error(`Bench server (${mode}) exited before printing its address`);
+}
+
+async function measureAuthCost(
+  dataDir: string,
+  queryPath: string,
+  runs: number,
+  seconds: number,
+): Promise<Pick<HttpResults, 'authChecked' | 'authReused' | 'authenticateMicros'>> {
+  // Two copies of the data dir, so the servers do not share one SQLite file.
+  const reusedDir = `${dataDir}-reused`;
+  cpSync(dataDir, reusedDir, { recursive: true });
+  const checked = await startBenchServer(dataDir, 'real');
+  try {
+    const reused = await startBenchServer(reusedDir, 'cached');
+    try {
+      const authChecked: Record<number, HttpRun> = {};
+      const authReused: Record<number, HttpRun> = {};
+      for (const connections of CONCURRENCIES) {
+        const targets = [checked, reused].map((server) => ({
+          url: `${server.url}${queryPath}`,
+          headers: { authorization: `Bearer ${server.token}` },
+        }));
+        [authChecked[connections], authReused[connections]] = await measureTargets(
+          targets,
+          connections,
+          runs,
+          seconds,
+        );
+      }
+      return { authChecked, authReused, authenticateMicros: checked.authMicros };
+    } finally {
+      await stopServer(reused.child);
+    }
+  } finally {
+    await stopServer(checked.child);
+    rmSync(reusedDir, { recursive: true, force: true });
+  }
+}
+
+export async function measureHttp(
+  data: DataName,
+  runs: number,
+  seconds: number,
+): Promise<HttpResults> {
+  const cli = path.join(ROOT, 'dist', 'cli', 'main.js');
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'seven-tick-bench-'));
+  try {
+    const load = spawnSync(process.execPath, [cli, 'load', '--data-dir', dataDir, dataFile(data)], {
+      encoding: 'utf8',
+      timeout: LOAD_TIMEOUT_MS,
+    });
+    if (load.status !== 0) throw new Error(`seven-tick load failed: ${load.stderr}`);
+    const query = readFileSync(path.join(LUBM_DIR, 'queries', 'q01.rq'), 'utf8');
+    const queryPath = `/sparql?query=${encodeURIComponent(query)}`;
+    const serve = await measureServe(dataDir, queryPath, runs, seconds);
+    const auth = await measureAuthCost(dataDir, queryPath, runs, seconds);
+    return { query: 'q01', secondsPerRun: seconds, ...serve, ...auth };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }

@@ -1,250 +1,222 @@
 /**
- * `npm run bench`: load, pattern lookups, the 14 LUBM queries and HTTP throughput of the 7T
- * Engine, measured in the same run as Oxigraph (npm `oxigraph`, its WebAssembly build) and
- * N3.js's `N3.Store`, on the LUBM data next to the checkout. Prints a table of times and
- * ratios and writes it to bench/reports/DATE-DATA.md.
+ * `npm run bench`: load, lookups, the 14 LUBM queries and HTTP throughput of the 7T Engine,
+ * measured in the same run as Oxigraph (npm `oxigraph`, its WebAssembly build), N3.js's
+ * N3.Store and Comunica over N3.Store, on the LUBM data next to the checkout. Writes
+ * docs/BENCHMARKS.md and docs/bench-ratios.svg. SHACL and reasoning sections run when
+ * bench/shacl.ts and bench/reasoning.ts exist.
  *
- * Usage: npm run bench [-- --data lubm1|lubm8] [--runs N] [--skip-http]
+ * Usage: npm run bench -- [--data lubm1|lubm8] [--runs N] [--skip-http]
+ *          [--only load,lookups,queries,http,shacl,reasoning] [--comunica-cap-ms N]
+ *          [--http-seconds N]
  */
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { gunzipSync } from 'node:zlib';
-import { Parser, Store as N3Store } from 'n3';
-import oxigraph from 'oxigraph';
-import { parseRdf } from '../src/rdf/parse.js';
-import { termKey } from '../src/rdf/terms.js';
-import { executeQuery } from '../src/sparql/index.js';
-import { MemoryDictionary } from '../src/store/dictionary.js';
-import { QuadStore } from '../src/store/quad-store.js';
-import { ANY } from '../src/store/types.js';
-import { QuadBuffer } from '../src/storage/quad-buffer.js';
+import prettier from 'prettier';
+import { renderRatioChart } from './chart.js';
 import { measureHttp } from './http.js';
+import { httpTable } from './http-table.js';
+import { measureLoad, loadTable } from './load.js';
+import { lookupTable, measureLookups, type LoadedStores } from './lookups.js';
+import { isFullRun, parseOptions, type Options } from './options.js';
+import { measureQueries, queryTable } from './queries.js';
+import { renderReport, watchLoad, type Figure, type Section } from './report.js';
+import { ROOT, loadN3, loadOxigraph, loadSevenTick, readNTriples } from './stores.js';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const LUBM = path.resolve(ROOT, '../shared/data/lubm');
+/** Heap limit and time limit of an optional section's child process. */
+const SECTION_HEAP_MB = 12_000;
+const SECTION_TIMEOUT_MS = 3_600_000;
 
-interface Options {
-  data: 'lubm1' | 'lubm8';
-  runs: number;
-  http: boolean;
-}
-
-function parseOptions(argv: string[]): Options {
-  const options: Options = { data: 'lubm8', runs: 5, http: true };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--data') options.data = argv[++i] as Options['data'];
-    else if (argv[i] === '--runs') options.runs = Number(argv[++i]);
-    else if (argv[i] === '--skip-http') options.http = false;
-    else
-      throw new Error(`Unknown argument ${argv[i]}; use --data lubm1|lubm8, --runs N, --skip-http`);
+/**
+ * Runs an optional section module written elsewhere in a child process (section-child.ts),
+ * which imports it dynamically. Returns undefined when the module's file does not exist.
+ */
+function runOptionalSection(
+  file: string,
+  exportName: string,
+  options: Options,
+): string | undefined {
+  if (!existsSync(path.join(ROOT, 'bench', file))) return undefined;
+  const child = spawnSync(
+    process.execPath,
+    [
+      `--max-old-space-size=${SECTION_HEAP_MB}`,
+      '--import',
+      'tsx',
+      path.join(ROOT, 'bench', 'section-child.ts'),
+      file,
+      exportName,
+      options.data,
+      String(options.runs),
+    ],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: SECTION_TIMEOUT_MS,
+      maxBuffer: 1 << 26,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  if (child.status !== 0) {
+    const reason = child.error?.message ?? `exit status ${child.status}, signal ${child.signal}`;
+    throw new Error(`bench/${file} failed in its child process (${reason})`);
   }
-  if (!['lubm1', 'lubm8'].includes(options.data)) throw new Error('--data must be lubm1 or lubm8');
-  if (!Number.isInteger(options.runs) || options.runs < 1)
-    throw new Error('--runs must be a positive integer');
-  return options;
+  const line = child.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(line) as string;
 }
 
-/** Runs `work` `runs` times and returns the median wall time in milliseconds. */
-async function median(runs: number, work: () => unknown): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    await work();
-    times.push(performance.now() - started);
+async function loadStoresInProcess(data: Options['data']): Promise<LoadedStores> {
+  const text = readNTriples(data);
+  return { seven: await loadSevenTick(text), oxigraph: loadOxigraph(text), n3: loadN3(text) };
+}
+
+interface SectionOutput {
+  body: string;
+  figures?: Figure[];
+}
+
+/**
+ * Runs one section and adds its output to the report. A section that throws becomes a short
+ * "failed" note instead, so one broken section (a server that does not start, a helper's
+ * module mid-edit) does not lose the figures of the others.
+ */
+async function runSection(
+  title: string,
+  sections: Section[],
+  figures: Figure[],
+  work: () => Promise<SectionOutput | undefined>,
+): Promise<void> {
+  console.log(title);
+  try {
+    const output = await work();
+    if (output === undefined) return;
+    sections.push({ title, body: output.body });
+    figures.push(...(output.figures ?? []));
+  } catch (error) {
+    console.error(`${title} failed:`, error);
+    const message = error instanceof Error ? error.message : String(error);
+    sections.push({ title, body: `This section failed, so it has no figures: ${message}` });
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
-
-interface Row {
-  what: string;
-  sevenTick: number;
-  oxigraph?: number;
-  n3?: number;
-  unit: string;
-}
-
-const rows: Row[] = [];
-
-function ratio(peer: number | undefined, ours: number): string {
-  return peer === undefined ? '—' : `${(peer / ours).toFixed(2)}×`;
-}
-
-async function loadSevenTick(text: string) {
-  const dictionary = new MemoryDictionary();
-  const store = new QuadStore();
-  const buffer = new QuadBuffer();
-  await parseRdf(Readable.from([text]), { format: 'ntriples', source: 'bench' }, (quad) => {
-    buffer.push(
-      dictionary.intern(termKey(quad.subject)),
-      dictionary.intern(termKey(quad.predicate)),
-      dictionary.intern(termKey(quad.object)),
-      dictionary.intern(termKey(quad.graph)),
-    );
-  });
-  store.addMany(buffer.view());
-  return { dictionary, store };
 }
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const text = gunzipSync(readFileSync(path.join(LUBM, `${options.data}.nt.gz`))).toString('utf8');
+  const startedAt = new Date();
+  const load = watchLoad();
+  const sections: Section[] = [];
+  const figures: Figure[] = [];
+  const wants = (name: string) => options.only.has(name);
+  const section = (title: string, work: () => Promise<SectionOutput | undefined>) =>
+    runSection(title, sections, figures, work);
   console.log(
-    `Data: ${options.data} (${(text.length / 1e6).toFixed(1)} MB of N-Triples); ${options.runs} runs each`,
+    `Data ${options.data}, ${options.runs} runs, sections: ${[...options.only].join(', ')}`,
   );
 
-  // Load: from the same decompressed text in memory, into each store.
-  let seven = await loadSevenTick(text);
-  const sevenLoad = await median(options.runs, async () => {
-    seven = await loadSevenTick(text);
-  });
-  const size = seven.store.size;
-  let oxi = new oxigraph.Store();
-  const oxiLoad = await median(options.runs, () => {
-    oxi = new oxigraph.Store();
-    oxi.load(text, { format: 'application/n-triples' });
-  });
-  let n3 = new N3Store();
-  const n3Load = await median(options.runs, () => {
-    n3 = new N3Store();
-    n3.addQuads(new Parser({ format: 'N-Triples' }).parse(text));
-  });
-  const perSecond = (ms: number) => Math.round(size / (ms / 1000));
-  rows.push({
-    what: `load ${size.toLocaleString('en')} triples (triples/s)`,
-    sevenTick: perSecond(sevenLoad),
-    oxigraph: perSecond(oxiLoad),
-    n3: perSecond(n3Load),
-    unit: 'higher is better',
-  });
-
-  // Lookups: (s, p, ?) for sampled subjects of rdf:type, from terms and from ids.
-  const type = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
-  const typeId = seven.dictionary.lookup(type)!;
-  const subjects: number[] = [];
-  for (
-    const cursor = seven.store.match(ANY, typeId, ANY, ANY);
-    cursor.next() && subjects.length < 20_000;
-  ) {
-    subjects.push(cursor.s);
-  }
-  const subjectTerms = subjects.map((id) => oxigraph.namedNode(seven.dictionary.key(id)));
-  const typeTerm = oxigraph.namedNode(type);
-  let sink = 0;
-  const sevenIds = await median(options.runs, () => {
-    for (const s of subjects) {
-      for (const cursor = seven.store.match(s, typeId, ANY, 0); cursor.next();) sink += cursor.o;
-    }
-  });
-  const sevenTerms = await median(options.runs, () => {
-    for (const term of subjectTerms) {
-      const s = seven.dictionary.lookup(term.value)!;
-      for (const cursor = seven.store.match(s, typeId, ANY, 0); cursor.next();) sink += cursor.o;
-    }
-  });
-  const oxiLookup = await median(options.runs, () => {
-    for (const term of subjectTerms) sink += oxi.match(term, typeTerm, null, null).length;
-  });
-  const n3Lookup = await median(options.runs, () => {
-    for (const term of subjectTerms) sink += n3.getQuads(term, typeTerm, null, null).length;
-  });
-  const lookupsPerSecond = (ms: number) => Math.round(subjects.length / (ms / 1000));
-  rows.push({
-    what: '(s, rdf:type, ?) lookups by term (lookups/s)',
-    sevenTick: lookupsPerSecond(sevenTerms),
-    oxigraph: lookupsPerSecond(oxiLookup),
-    n3: lookupsPerSecond(n3Lookup),
-    unit: 'higher is better',
-  });
-  rows.push({
-    what: '(s, rdf:type, ?) lookups by id (lookups/s)',
-    sevenTick: lookupsPerSecond(sevenIds),
-    oxigraph: lookupsPerSecond(oxiLookup),
-    n3: lookupsPerSecond(n3Lookup),
-    unit: 'higher is better',
-  });
-
-  // LUBM queries: whole SPARQL queries, all rows consumed.
-  const dataset = { dictionary: seven.dictionary, quads: seven.store };
-  for (const file of readdirSync(path.join(LUBM, 'queries')).sort()) {
-    const query = readFileSync(path.join(LUBM, 'queries', file), 'utf8');
-    let count = 0;
-    const ours = await median(options.runs, async () => {
-      const result = await executeQuery(dataset, query, { maxRows: 1e9, timeoutMs: 600_000 });
-      count = 0;
-      if (result.type === 'bindings') for await (const _row of result.rows) count++;
-    });
-    let peerCount = 0;
-    const peer = await median(options.runs, () => {
-      peerCount = (oxi.query(query) as unknown[]).length;
-    });
-    if (peerCount !== count)
-      console.warn(`${file}: 7T returned ${count} rows, Oxigraph ${peerCount}`);
-    rows.push({
-      what: `LUBM ${file} (${count} rows) ms`,
-      sevenTick: ours,
-      oxigraph: peer,
-      unit: 'lower is better',
+  if (wants('load')) {
+    await section('Load', async () => {
+      const table = loadTable(measureLoad(options.data, options.runs));
+      const body =
+        'From the decompressed N-Triples text in memory, one fresh Node.js process per store and ' +
+        'run (`bench/load-child.ts`). For 7T this is N3.js parsing, interning and the bulk ' +
+        'insert into the in-memory indexes, without the SQLite commit that `seven-tick load` ' +
+        'adds. RSS bytes per triple is the growth of the resident set from before reading the ' +
+        'text to after the load, both after a full garbage collection, less the growth of a ' +
+        'process that only reads the text. The RSS figures are approximate. The text stays in ' +
+        'memory until the end of the load, and term strings that the parser cut out of it may ' +
+        'share its memory, so a store whose dictionary keeps such strings looks smaller here ' +
+        'than it would after the text is gone.\n\n' +
+        table.markdown;
+      return { body, figures: table.figures };
     });
   }
 
-  if (options.http) {
-    const http = await measureHttp(ROOT, path.join(LUBM, `${options.data}.nt.gz`));
-    rows.push({
-      what: `HTTP ${http.label} (requests/s)`,
-      sevenTick: http.requestsPerSecond,
-      unit: 'higher is better',
+  // HTTP runs before the lookups load the stores into this process, so their heap does not slow
+  // the autocannon client.
+  if (wants('http')) {
+    await section('HTTP', async () => {
+      const results = await measureHttp(options.data, options.runs, options.httpSeconds);
+      return { body: httpTable(results) };
     });
   }
 
-  const date = new Date().toISOString().slice(0, 10);
-  const lines = [
-    `# Benchmark ${date}, ${options.data}`,
-    '',
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}.`,
-    `Peers in the same process: oxigraph ${peerVersion('oxigraph')} (WebAssembly), n3 ${peerVersion('n3')} (N3.Store).`,
-    `Median of ${options.runs} runs. A ratio above 1× means 7T is faster: ours over the peer for rates, ` +
-      `the peer over ours for times.`,
-    '',
-    '| measure | 7T | Oxigraph | ratio | N3.Store | ratio |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((row) => {
-      const higher = row.unit === 'higher is better';
-      const oxiRatio =
-        row.oxigraph === undefined
-          ? '—'
-          : higher
-            ? ratio(row.sevenTick, row.oxigraph)
-            : ratio(row.oxigraph, row.sevenTick);
-      const n3Ratio =
-        row.n3 === undefined
-          ? '—'
-          : higher
-            ? ratio(row.sevenTick, row.n3)
-            : ratio(row.n3, row.sevenTick);
-      return `| ${row.what} | ${format(row.sevenTick)} | ${format(row.oxigraph)} | ${oxiRatio} | ${format(row.n3)} | ${n3Ratio} |`;
-    }),
-    '',
-  ];
-  const report = lines.join('\n');
+  if (wants('queries')) {
+    await section('LUBM queries', async () => {
+      const cap = options.comunicaCapMs;
+      const table = queryTable(measureQueries(options.data, options.runs, cap));
+      const body =
+        'The 14 LUBM queries without inference, every result row consumed and decoded to ' +
+        'RDF/JS terms, each engine in a fresh process that holds only its own store ' +
+        '(`bench/query-child.ts`). A timed run of 7T or Oxigraph repeats a fast query until ' +
+        'the run lasts about 100 ms, and the figure is the time per execution. 7T caches ' +
+        'parsed queries by their text, so the 7T column and its ratios send a new text (the ' +
+        'query plus a distinct comment) every execution, which parses every time as the peers ' +
+        'do. The cached-parse column sends the same text every time. Comunica ' +
+        '(`@comunica/query-sparql-rdfjs`) runs over an ' +
+        `N3.Store, at most 3 times per query, and each execution is stopped after ${cap} ms. ` +
+        'The row counts of all engines are checked against each other.\n\n' +
+        table.markdown;
+      return { body, figures: table.figures };
+    });
+  }
+
+  if (wants('lookups')) {
+    await section('Lookups', async () => {
+      console.log('Loading 7T, Oxigraph and N3.Store in this process');
+      const stores = await loadStoresInProcess(options.data);
+      const table = lookupTable(await measureLookups(stores, options.runs));
+      const body =
+        'All three stores are loaded in the bench process. Probes: about 10,000 stored ' +
+        'triples sampled evenly from the data, plus as many triples made by giving each the ' +
+        'object of the next probe (mostly absent). Every engine starts from RDF/JS terms: 7T ' +
+        'looks the terms up in its dictionary, and decodes pattern results back to terms. ' +
+        'Oxigraph and N3.Store have no batch ASK, so the batched rows send one SPARQL ' +
+        '`SELECT` with a `VALUES` block per 1,000 probes.\n\n' +
+        table.markdown;
+      return { body, figures: table.figures };
+    });
+  }
+
+  for (const [name, title, file, exportName] of [
+    ['shacl', 'SHACL validation', 'shacl.ts', 'runShaclBench'],
+    ['reasoning', 'Reasoning', 'reasoning.ts', 'runReasoningBench'],
+  ] as const) {
+    if (!wants(name)) continue;
+    await section(title, async () => {
+      const body = runOptionalSection(file, exportName, options);
+      if (body === undefined) console.log(`Skipping ${name}: bench/${file} does not exist`);
+      return body === undefined ? undefined : { body };
+    });
+  }
+
+  const report = renderReport({
+    data: options.data,
+    runs: options.runs,
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    sections,
+    startedAt,
+    loadAverages: load.stop(),
+    finalLoad15: loadavg()[2],
+  });
+  // A partial run must not replace the full report, so it goes to bench/reports/ instead.
+  const full = isFullRun(options);
+  const folder = full ? path.join(ROOT, 'docs') : path.join(ROOT, 'bench', 'reports');
+  const date = startedAt.toISOString().slice(0, 10);
+  const stem = full ? 'BENCHMARKS' : `${date}-${options.data}-partial`;
+  const chartFile = full ? 'bench-ratios.svg' : `${stem}.svg`;
+  mkdirSync(folder, { recursive: true });
+  const title = `7T/peer ratios, ${options.data}, log scale`;
+  // `npm run lint` checks docs/ with Prettier, so the report is written already formatted.
+  const reportFile = path.join(folder, `${stem}.md`);
+  const prettierOptions = (await prettier.resolveConfig(reportFile)) ?? {};
+  const markdown = await prettier.format(report.replaceAll('bench-ratios.svg', chartFile), {
+    ...prettierOptions,
+    parser: 'markdown',
+  });
+  writeFileSync(reportFile, markdown);
+  writeFileSync(path.join(folder, chartFile), renderRatioChart(figures, title));
   console.log(report);
-  const dir = path.join(ROOT, 'bench', 'reports');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${date}-${options.data}.md`);
-  writeFileSync(file, report);
-  console.log(`Report written to ${path.relative(ROOT, file)} (checksum sink ${sink % 10})`);
-}
-
-function format(value: number | undefined): string {
-  if (value === undefined) return '—';
-  return value >= 100 ? Math.round(value).toLocaleString('en') : value.toFixed(2);
-}
-
-function peerVersion(name: string): string {
-  const file = path.join(ROOT, 'node_modules', name, 'package.json');
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  console.log(`Wrote ${path.relative(ROOT, path.join(folder, stem))}.md and ${chartFile}`);
 }
 
 await main();
