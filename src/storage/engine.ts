@@ -309,7 +309,7 @@ export class Engine {
       }
       await features.checkShapes(this.dictionary, state, adds, deletes);
     }
-    const plan = features?.planReasoning(adds, deletes);
+    const plan = features?.planReasoning(this.dictionary, adds, deletes);
     this.log.commit({
       dataset,
       firstNewTermId: mark,

@@ -6,7 +6,9 @@
  * focus nodes the write can affect, in the state the write would produce, and the reasoner
  * plans the inferences to add and retract. Only when both succeed does the engine commit.
  */
-import { Parser } from 'n3';
+import { Parser, Writer } from 'n3';
+import type * as RDF from '@rdfjs/types';
+import { termFromKey } from '../rdf/terms.js';
 import { InvalidArgumentError, ValidationFailedError } from '../errors.js';
 import {
   Reasoner,
@@ -33,6 +35,8 @@ export interface DatasetSettings {
   reasoning?: Ruleset;
   /** A SHACL shapes graph in Turtle. */
   shapes?: string;
+  /** With reasoning: reject a write whose result the rule set finds inconsistent. */
+  rejectInconsistent?: boolean;
 }
 
 /** Checks settings read from JSON (the admin API, the database). */
@@ -51,9 +55,14 @@ export function parseSettings(raw: Record<string, unknown>): DatasetSettings {
         throw new InvalidArgumentError('shapes must be a Turtle document as a string, or null');
       }
       if (typeof value === 'string' && value.trim() !== '') settings.shapes = value;
+    } else if (key === 'rejectInconsistent') {
+      if (typeof value !== 'boolean') {
+        throw new InvalidArgumentError('rejectInconsistent must be true or false');
+      }
+      if (value) settings.rejectInconsistent = true;
     } else {
       throw new InvalidArgumentError(
-        `Unknown dataset setting ${JSON.stringify(key)}: expected reasoning or shapes`,
+        `Unknown dataset setting ${JSON.stringify(key)}: expected reasoning, shapes or rejectInconsistent`,
       );
     }
   }
@@ -71,6 +80,22 @@ export function compileShapesText(text: string): ShapesProgram {
     );
   }
   return compileShapes(graphFromQuads(quads));
+}
+
+const ntriples = new Writer({ format: 'N-Triples' });
+
+/** Writes packed quads as N-Triples lines (graph names dropped). */
+function triplesText(dictionary: TermDictionary, quads: Uint32Array): string {
+  const term = (id: number): RDF.Term => termFromKey(dictionary.key(id));
+  let text = '';
+  for (let w = 0; w < quads.length; w += 4) {
+    text += ntriples.quadToString(
+      term(quads[w]!) as RDF.Quad_Subject,
+      term(quads[w + 1]!) as RDF.Quad_Predicate,
+      term(quads[w + 2]!) as RDF.Quad_Object,
+    );
+  }
+  return text;
 }
 
 /** Throws ValidationFailedError, carrying the report as Turtle, for a non-conforming report. */
@@ -133,9 +158,32 @@ export class DatasetFeatures {
     await rejectUnlessConforms(report, 'The write');
   }
 
-  /** Plans the inferences of a write; throws LimitExceededError past a reasoning budget. */
-  planReasoning(adds: Uint32Array, deletes: Uint32Array): ReasoningPlan | undefined {
-    return this.reasoner?.planDelta({ adds, deletes });
+  /**
+   * Plans the inferences of a write; throws LimitExceededError past a reasoning budget and,
+   * with rejectInconsistent, ValidationFailedError naming the contradictions the write adds.
+   */
+  planReasoning(
+    dictionary: TermDictionary,
+    adds: Uint32Array,
+    deletes: Uint32Array,
+  ): ReasoningPlan | undefined {
+    const reasoner = this.reasoner;
+    if (reasoner === undefined) return undefined;
+    const plan = reasoner.planDelta({ adds, deletes });
+    if (this.settings.rejectInconsistent === true) {
+      const found = reasoner.checkPlanConsistency(plan, 20);
+      if (found.length > 0) {
+        const lines = found.map(
+          ({ rule, quads }) => `# ${rule}\n${triplesText(dictionary, quads)}`,
+        );
+        throw new ValidationFailedError(
+          `The write would make the dataset inconsistent under ${reasoner.ruleset}: ` +
+            `${found.length} contradiction(s), first ${found[0]!.rule}`,
+          lines.join('\n'),
+        );
+      }
+    }
+    return plan;
   }
 
   /** Applies a plan from planReasoning, after the asserted quads were committed. */

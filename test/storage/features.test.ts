@@ -123,6 +123,28 @@ describe('dataset shapes and reasoning', () => {
     assert.equal(typed(engine, 'Person'), 0);
   });
 
+  it('rejects a write that makes the dataset inconsistent when asked to', async () => {
+    const OWL = 'http://www.w3.org/2002/07/owl#';
+    await update(engine, `INSERT DATA { <${EX}Cat> <${OWL}disjointWith> <${EX}Dog> }`);
+    await engine.configureDataset(DEFAULT_DATASET, {
+      reasoning: 'owl2-rl',
+      rejectInconsistent: true,
+    });
+    await update(engine, `INSERT DATA { <${EX}tom> a <${EX}Cat> }`);
+    await assert.rejects(
+      update(engine, `INSERT DATA { <${EX}tom> a <${EX}Dog> }`),
+      (error: unknown) =>
+        error instanceof ValidationFailedError &&
+        /inconsistent/.test(error.message) &&
+        error.report.includes(`<${EX}tom>`),
+    );
+    assert.equal(typed(engine, 'Dog'), 0);
+    // Without the setting the same write is stored, contradiction and all.
+    await engine.configureDataset(DEFAULT_DATASET, { reasoning: 'owl2-rl' });
+    await update(engine, `INSERT DATA { <${EX}tom> a <${EX}Dog> }`);
+    assert.equal(typed(engine, 'Dog'), 1);
+  });
+
   it('rejects unknown settings', async () => {
     const { parseSettings } = await import('../../src/storage/features.js');
     assert.throws(() => parseSettings({ reasoning: 'owl-full' }), /reasoning must be one of/);
