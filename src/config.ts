@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from './errors.js';
+import type { JwtConfig } from './security/jwt.js';
+import type { OutboundConfig } from './security/outbound.js';
 
 export interface Config {
   /** Data directory holding the database file. */
@@ -35,6 +37,27 @@ export interface Config {
   sessionTtlSeconds: number;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
+  /** Requests per second one client address may send on average (token bucket refill rate). */
+  addressRateLimitPerSecond: number;
+  /** Requests one client address may send in a burst (token bucket size). */
+  addressRateLimitBurst: number;
+  /** Requests per second one authenticated principal may send on average. */
+  principalRateLimitPerSecond: number;
+  /** Requests one authenticated principal may send in a burst. */
+  principalRateLimitBurst: number;
+  /** Browser origins allowed by CORS, compared exactly (`https://app.example.org`); none by default. */
+  corsOrigins?: string[];
+  /**
+   * Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For header names the client.
+   * From any other peer the header is ignored.
+   */
+  trustedProxies?: string[];
+  /** PEM CA certificate file; when set, HTTPS clients must present a certificate it signed. */
+  tlsClientCa?: string;
+  /** Outbound requests (SERVICE, LOAD <url>, JWKS): off unless `outbound.enabled` is true. */
+  outbound?: OutboundConfig;
+  /** Bearer JWT (OIDC access token) verification; off when absent. */
+  jwt?: JwtConfig;
 }
 
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
@@ -51,6 +74,12 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   addressBlockThreshold: 10,
   sessionTtlSeconds: 3600,
   logLevel: 'info',
+  // Generous enough for batch clients and test suites on one address. On a public network, a
+  // proxy in front with tighter per-client limits is still advisable.
+  addressRateLimitPerSecond: 200,
+  addressRateLimitBurst: 2000,
+  principalRateLimitPerSecond: 200,
+  principalRateLimitBurst: 2000,
 });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -67,8 +96,21 @@ const NUMERIC_KEYS: readonly ConfigKey[] = [
   'maxUpdateQuads',
   'addressBlockThreshold',
   'sessionTtlSeconds',
+  'addressRateLimitPerSecond',
+  'addressRateLimitBurst',
+  'principalRateLimitPerSecond',
+  'principalRateLimitBurst',
 ];
-const STRING_KEYS: readonly ConfigKey[] = ['dataDir', 'host', 'tlsCert', 'tlsKey', 'logLevel'];
+const STRING_KEYS: readonly ConfigKey[] = [
+  'dataDir',
+  'host',
+  'tlsCert',
+  'tlsKey',
+  'tlsClientCa',
+  'logLevel',
+];
+const STRING_LIST_KEYS: readonly ConfigKey[] = ['corsOrigins', 'trustedProxies'];
+const OBJECT_KEYS: readonly ConfigKey[] = ['outbound', 'jwt'];
 
 /** Environment variables and the setting each one sets. */
 const ENVIRONMENT: Record<string, ConfigKey> = {
@@ -84,6 +126,13 @@ const ENVIRONMENT: Record<string, ConfigKey> = {
   SEVEN_TICK_MAX_UPDATE_QUADS: 'maxUpdateQuads',
   SEVEN_TICK_ADDRESS_BLOCK_THRESHOLD: 'addressBlockThreshold',
   SEVEN_TICK_LOG_LEVEL: 'logLevel',
+  SEVEN_TICK_TLS_CLIENT_CA: 'tlsClientCa',
+  SEVEN_TICK_TRUSTED_PROXIES: 'trustedProxies',
+  SEVEN_TICK_CORS_ORIGINS: 'corsOrigins',
+  SEVEN_TICK_ADDRESS_RATE_LIMIT_PER_SECOND: 'addressRateLimitPerSecond',
+  SEVEN_TICK_ADDRESS_RATE_LIMIT_BURST: 'addressRateLimitBurst',
+  SEVEN_TICK_PRINCIPAL_RATE_LIMIT_PER_SECOND: 'principalRateLimitPerSecond',
+  SEVEN_TICK_PRINCIPAL_RATE_LIMIT_BURST: 'principalRateLimitBurst',
 };
 
 /** Reads a JSON config file; unknown keys and wrong types are errors, not silently ignored. */
@@ -120,8 +169,14 @@ function setValue(target: Partial<Config>, key: string, value: unknown, origin: 
       throw new ConfigError(`${key} in ${origin} must be a non-empty string`);
     }
     (target as Record<string, unknown>)[key] = value;
+  } else if (STRING_LIST_KEYS.includes(known)) {
+    (target as Record<string, unknown>)[key] = stringList(value, key, origin);
+  } else if (key === 'outbound') {
+    target.outbound = outboundSettings(value, origin);
+  } else if (key === 'jwt') {
+    target.jwt = jwtSettings(value, origin);
   } else {
-    const valid = [...NUMERIC_KEYS, ...STRING_KEYS].join(', ');
+    const valid = [...NUMERIC_KEYS, ...STRING_KEYS, ...STRING_LIST_KEYS, ...OBJECT_KEYS].join(', ');
     throw new ConfigError(`Unknown setting ${key} in ${origin}; valid settings: ${valid}`);
   }
 }
@@ -154,8 +209,138 @@ export function resolveConfig(
   if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
     throw new ConfigError('TLS needs both a certificate (--tls-cert) and a key (--tls-key)');
   }
+  if (config.tlsClientCa && !config.tlsCert) {
+    throw new ConfigError(
+      'tlsClientCa needs --tls-cert and --tls-key: client certificates are checked only over HTTPS',
+    );
+  }
   config.dataDir = path.resolve(config.dataDir);
   return config;
+}
+
+/**
+ * Checks a list setting: a JSON array of non-empty strings. Outside the config file
+ * (environment variables, flags) a comma-separated string is accepted too.
+ */
+function stringList(value: unknown, key: string, origin: string): string[] {
+  const fromFile = origin.startsWith('config file');
+  const items =
+    typeof value === 'string' && !fromFile
+      ? value.split(',').map((item) => item.trim())
+      : (value as unknown);
+  if (
+    !Array.isArray(items) ||
+    items.some((item) => typeof item !== 'string' || item.trim() === '')
+  ) {
+    throw new ConfigError(`${key} in ${origin} must be a list of non-empty strings`);
+  }
+  return items as string[];
+}
+
+type FieldKind = 'boolean' | 'string' | 'strings' | 'string-or-strings' | 'integer' | 'object';
+
+/**
+ * Checks a nested settings object against a table of field kinds. Unknown fields are errors,
+ * so a misspelt security setting never falls back to its default unnoticed.
+ */
+function nestedObject(
+  value: unknown,
+  fields: Record<string, FieldKind>,
+  name: string,
+  origin: string,
+): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${name} in ${origin} must be a JSON object`);
+  }
+  for (const [field, item] of Object.entries(value)) {
+    const kind = fields[field];
+    const where = `${name}.${field} in ${origin}`;
+    if (kind === undefined) {
+      throw new ConfigError(
+        `Unknown setting ${name}.${field} in ${origin}; valid settings: ${Object.keys(fields).join(', ')}`,
+      );
+    }
+    const isString = (v: unknown) => typeof v === 'string' && v !== '';
+    const isStrings = (v: unknown) => Array.isArray(v) && v.every(isString);
+    const valid =
+      kind === 'boolean'
+        ? typeof item === 'boolean'
+        : kind === 'string'
+          ? isString(item)
+          : kind === 'strings'
+            ? isStrings(item)
+            : kind === 'string-or-strings'
+              ? isString(item) || isStrings(item)
+              : kind === 'integer'
+                ? Number.isSafeInteger(item) && (item as number) >= 0
+                : typeof item === 'object' && item !== null && !Array.isArray(item);
+    if (!valid) {
+      const expected = {
+        boolean: 'true or false',
+        string: 'a non-empty string',
+        strings: 'a list of non-empty strings',
+        'string-or-strings': 'a non-empty string or a list of them',
+        integer: 'a non-negative integer',
+        object: 'a JSON object',
+      }[kind];
+      throw new ConfigError(`${where} must be ${expected}, got ${JSON.stringify(item)}`);
+    }
+  }
+  return value as Record<string, unknown>;
+}
+
+function outboundSettings(value: unknown, origin: string): OutboundConfig {
+  return nestedObject(
+    value,
+    {
+      enabled: 'boolean',
+      allowHosts: 'strings',
+      maxRedirects: 'integer',
+      connectTimeoutMs: 'integer',
+      timeoutMs: 'integer',
+      maxBytes: 'integer',
+    },
+    'outbound',
+    origin,
+  ) as OutboundConfig;
+}
+
+function jwtSettings(value: unknown, origin: string): JwtConfig {
+  const jwt = nestedObject(
+    value,
+    {
+      issuer: 'string',
+      audience: 'string-or-strings',
+      jwksFile: 'string',
+      jwksUrl: 'string',
+      algorithms: 'strings',
+      clockToleranceSeconds: 'integer',
+      maxTokenAgeSeconds: 'integer',
+      jwksCacheTtlSeconds: 'integer',
+      usernameClaim: 'string',
+      usernamePrefix: 'string',
+      roles: 'object',
+    },
+    'jwt',
+    origin,
+  );
+  for (const required of ['issuer', 'audience']) {
+    if (jwt[required] === undefined) {
+      throw new ConfigError(`jwt.${required} in ${origin} is required`);
+    }
+  }
+  if (jwt.roles !== undefined) {
+    const roles = nestedObject(jwt.roles, { claim: 'string', map: 'object' }, 'jwt.roles', origin);
+    const map = (roles.map ?? {}) as Record<string, unknown>;
+    for (const [claimValue, role] of Object.entries(map)) {
+      if (typeof role !== 'string' || role === '') {
+        throw new ConfigError(
+          `jwt.roles.map[${JSON.stringify(claimValue)}] in ${origin} must be a role name`,
+        );
+      }
+    }
+  }
+  return jwt as unknown as JwtConfig;
 }
 
 function kebab(key: string): string {

@@ -1,10 +1,14 @@
-/** `seven-tick user ...` and `seven-tick token ...`: manage principals in a data dir. */
+/**
+ * `seven-tick user ...` and `seven-tick token ...`: manage principals in a data dir. Every
+ * change is audited as an admin.* entry unless a server runs on the data dir (see cli-audit.ts).
+ */
 import { openDatabase, type SqliteDatabase } from '../storage/database.js';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { parseRoles, parseScopes } from '../security/permissions.js';
 import { ensureSecuritySchema } from '../security/schema.js';
 import { TokenStore } from '../security/tokens.js';
 import { UserStore } from '../security/users.js';
+import { auditFromCli } from './cli-audit.js';
 import { readPassword } from './password-input.js';
 
 function withSecurity<T>(dataDir: string, work: (db: SqliteDatabase) => Promise<T>): Promise<T> {
@@ -20,6 +24,10 @@ export function userAdd(dataDir: string, username: string, roles: string): Promi
     const password = await readPassword(`Password for ${username}`);
     await users.add(username, password, parsedRoles);
     console.error(`Added user ${username} with roles ${parsedRoles.join(', ')}`);
+    await auditFromCli(dataDir, {
+      type: 'admin.user.add',
+      detail: { username, roles: parsedRoles },
+    });
   });
 }
 
@@ -34,6 +42,10 @@ export function userPasswd(dataDir: string, username: string): Promise<void> {
     users.unlock(username);
     const revoked = new TokenStore(db).revokeAllFor(username);
     console.error(`Changed the password of ${username}; revoked ${revoked} token(s)`);
+    await auditFromCli(dataDir, {
+      type: 'admin.user.passwd',
+      detail: { username, revokedTokens: revoked },
+    });
   });
 }
 
@@ -42,6 +54,7 @@ export function userRemove(dataDir: string, username: string): Promise<void> {
     new TokenStore(db).revokeAllFor(username);
     new UserStore(db).remove(username);
     console.error(`Removed user ${username} and revoked their tokens`);
+    await auditFromCli(dataDir, { type: 'admin.user.remove', detail: { username } });
   });
 }
 
@@ -84,6 +97,15 @@ export function tokenCreate(
     });
     console.error(`Created token ${created.id} for ${username}; it is shown only this once:`);
     console.log(created.token);
+    await auditFromCli(dataDir, {
+      type: 'admin.token.create',
+      detail: {
+        tokenId: created.id,
+        username,
+        scopes: parseScopes(options.scopes),
+        expiresAt: created.expiresAt?.toISOString() ?? null,
+      },
+    });
   });
 }
 
@@ -91,6 +113,7 @@ export function tokenRevoke(dataDir: string, id: string): Promise<void> {
   return withSecurity(dataDir, async (db) => {
     new TokenStore(db).revoke(id);
     console.error(`Revoked token ${id}`);
+    await auditFromCli(dataDir, { type: 'admin.token.revoke', detail: { tokenId: id } });
   });
 }
 

@@ -19,11 +19,14 @@ import {
   userPasswd,
   userRemove,
 } from './accounts.js';
-import { checkCommand, datasetCreate, datasetDrop, datasetList } from './datasets.js';
+import { checkCommand, datasetCreate, datasetDrop, datasetList, datasetSet } from './datasets.js';
+import { auditVerifyCommand } from './audit.js';
 import { backupCommand, restoreCommand } from './backup.js';
+import { incidentSet, incidentShow } from './incident.js';
 import { loadCommand } from './load.js';
 import { queryCommand } from './query.js';
 import { updateCommand } from './update.js';
+import { validateCommand } from './validate.js';
 
 const packageJson = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
@@ -93,6 +96,14 @@ program
     };
     process.once('SIGINT', () => void stop('SIGINT'));
     process.once('SIGTERM', () => void stop('SIGTERM'));
+    // SIGHUP rereads the TLS certificate and key (a renewed certificate needs no restart).
+    process.on('SIGHUP', () => {
+      try {
+        server.reloadTls();
+      } catch (error) {
+        server.app.log.error({ err: error }, 'TLS reload failed; the previous certificate stays');
+      }
+    });
     await server.ready.catch(() => process.exit(2));
   });
 
@@ -173,15 +184,47 @@ program
     restoreCommand(source, dataDirOf(options), options.force === true),
   );
 
-const dataset = program.command('dataset').description('create, list and drop datasets');
+const dataset = program.command('dataset').description('create, configure, list and drop datasets');
+const reasoningOption = () =>
+  new Option('--reasoning <mode>', 'inference kept current on every write').choices([
+    'none',
+    'rdfs',
+    'owl2-rl',
+  ]);
+const shapesOption = () =>
+  new Option('--shapes <file>', 'Turtle file of SHACL shapes every write must conform to');
 dataset
   .command('create')
   .argument('<name>')
   .addOption(dataDirOption())
-  .addOption(
-    new Option('--reasoning <mode>', 'inference mode').choices(['none', 'rdfs', 'owl2-rl']),
-  )
+  .addOption(reasoningOption())
+  .addOption(shapesOption())
   .action((name: string, options) => datasetCreate(dataDirOf(options), name, options));
+dataset
+  .command('set')
+  .description("change a dataset's reasoning or shapes (--shapes '' removes them)")
+  .argument('<name>')
+  .addOption(dataDirOption())
+  .addOption(reasoningOption())
+  .addOption(shapesOption())
+  .action((name: string, options) => datasetSet(dataDirOf(options), name, options));
+
+program
+  .command('validate')
+  .description('validate data against SHACL shapes; exit 0 conforms, 1 does not, 2 on an error')
+  .requiredOption('--shapes <file>', 'RDF file with the shapes graph')
+  .option('--data <file>', 'RDF file to validate instead of a dataset')
+  .option('--dataset <name>', 'dataset to validate (default: default)')
+  .addOption(dataDirOption())
+  .action(async (options) => {
+    process.exitCode = await validateCommand({
+      shapes: options.shapes,
+      data: options.data,
+      dataset: options.dataset,
+      dataDir: dataDirOf(options),
+      out: process.stdout,
+    });
+  });
 dataset
   .command('list')
   .addOption(dataDirOption())
@@ -236,6 +279,39 @@ token
   .argument('[username]')
   .addOption(dataDirOption())
   .action((username: string | undefined, options) => tokenList(dataDirOf(options), username));
+
+const audit = program.command('audit').description('check the hash-chained audit log');
+audit
+  .command('verify')
+  .description('verify the hash chain of DATA_DIR/audit; exit 0 intact, 1 damaged, 2 unreadable')
+  .addOption(dataDirOption())
+  .action(async (options) => {
+    process.exitCode = await auditVerifyCommand({
+      dataDir: dataDirOf(options),
+      out: process.stdout,
+    });
+  });
+
+const incident = program
+  .command('incident')
+  .description('show or change the incident level (none, low, medium, high, critical)');
+incident
+  .command('show')
+  .addOption(dataDirOption())
+  .action((options) => incidentShow(dataDirOf(options)));
+incident
+  .command('set')
+  .description('set the level; a running server applies it within about a second')
+  .argument('<level>', 'none, low, medium, high or critical')
+  .addOption(dataDirOption())
+  .option('--reason <text>', 'why, for the audit log')
+  .action((level: string, options) => incidentSet(dataDirOf(options), level, options.reason));
+incident
+  .command('clear')
+  .description('set the level to none; the only way out of critical (lockdown)')
+  .addOption(dataDirOption())
+  .option('--reason <text>', 'why, for the audit log')
+  .action((options) => incidentSet(dataDirOf(options), 'none', options.reason));
 
 program
   .command('check')

@@ -54,6 +54,21 @@ interface GrantRow {
   permissions: number;
 }
 
+/** An AccessDeniedError that names the missing permissions and the resource, for the audit log. */
+export class PermissionDeniedError extends AccessDeniedError {
+  readonly permissions: PermissionName[];
+  readonly resource: Resource;
+
+  constructor(username: string, permissions: PermissionName[], resource: Resource) {
+    super(
+      `Permission denied: ${permissions.join(' and ')} on ${describeResource(resource)} is not ` +
+        `granted to "${username}"`,
+    );
+    this.permissions = permissions;
+    this.resource = resource;
+  }
+}
+
 /** Returns whether the principal may read `GET /metrics`: admins and tokens with scope metrics. */
 export function canReadMetrics(principal: Principal): boolean {
   if ((principal.permissions & Permission.Admin) !== 0) return true;
@@ -144,10 +159,10 @@ export class AccessPolicy {
   /** Throws AccessDeniedError, naming the permission and resource, unless `check` passes. */
   require(principal: Principal, permission: number | PermissionName, resource: Resource): void {
     if (this.check(principal, permission, resource)) return;
-    const names = formatPermissions(toPermissionBits(permission)).join(' and ');
-    throw new AccessDeniedError(
-      `Permission denied: ${names} on ${describeResource(resource)} is not granted to ` +
-        `"${principal.username}"`,
+    throw new PermissionDeniedError(
+      principal.username,
+      formatPermissions(toPermissionBits(permission)),
+      resource,
     );
   }
 

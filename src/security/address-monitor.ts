@@ -144,6 +144,27 @@ export class AddressMonitor {
     return this.statusOf(key, copy, time);
   }
 
+  /** Returns the addresses blocked at `now` (as tracking keys), the longest block first. */
+  listBlocked(now: Date = new Date()): AddressStatus[] {
+    const time = now.getTime();
+    const blocked: AddressStatus[] = [];
+    for (const [key, entry] of this.entries) {
+      if (!this.isBlockedAt(entry, time)) continue;
+      const copy = { ...entry };
+      this.decay(copy, time);
+      blocked.push(this.statusOf(key, copy, time));
+    }
+    return blocked.sort((a, b) => b.blockedUntil!.getTime() - a.blockedUntil!.getTime());
+  }
+
+  /** Returns the number of addresses blocked at `now`, for the metrics gauge. */
+  blockedCount(now: Date = new Date()): number {
+    const time = now.getTime();
+    let count = 0;
+    for (const entry of this.entries.values()) if (this.isBlockedAt(entry, time)) count++;
+    return count;
+  }
+
   /** Forgets an address, which lifts its block. Returns whether it was tracked. */
   unblock(address: string): boolean {
     return this.entries.delete(addressKey(address));

@@ -7,6 +7,7 @@
 
 import { AuthenticationError } from '../errors.js';
 import type { AddressMonitor } from './address-monitor.js';
+import { JwtVerificationError, looksLikeJwt, type JwtVerifier } from './jwt.js';
 import { ALL_PERMISSIONS, formatPermissions, permissionsForRoles } from './permissions.js';
 import type { Principal } from './principal.js';
 import type { TokenStore } from './tokens.js';
@@ -17,7 +18,7 @@ export const MESSAGE_INVALID = 'Invalid credentials';
 export const MESSAGE_ADDRESS_BLOCKED =
   'Too many failed attempts from this address; try again later';
 
-export type AuthScheme = 'basic' | 'bearer' | 'none' | 'other';
+export type AuthScheme = 'basic' | 'bearer' | 'jwt' | 'certificate' | 'none' | 'other';
 
 export type AuthFailureReason =
   'missing' | 'unsupported-scheme' | 'malformed' | 'invalid' | 'locked' | 'address-blocked';
@@ -32,6 +33,10 @@ export interface AuthEvent {
   /** The id of the token used, when the token was found. */
   tokenId?: string;
   reason?: AuthFailureReason;
+  /** The reason a bearer JWT failed verification (expired, audience, ...), for the audit log. */
+  jwtReason?: string;
+  /** True when this failure locked the account (the maximum failed logins was reached). */
+  accountLocked?: boolean;
   /** True when this failure made the client address blocked. */
   addressBlocked?: boolean;
 }
@@ -76,6 +81,8 @@ export interface AuthenticatorOptions {
   users: UserStore;
   tokens: TokenStore;
   addresses: AddressMonitor;
+  /** Verifies bearer JWTs; without it every bearer credential is looked up as an API token. */
+  jwt?: JwtVerifier;
   /** Called once per attempt, successful or not; it must not throw. */
   onEvent?: (event: AuthEvent) => void;
 }
@@ -88,12 +95,14 @@ export class Authenticator {
   private readonly users: UserStore;
   private readonly tokens: TokenStore;
   private readonly addresses: AddressMonitor;
+  private readonly jwt?: JwtVerifier;
   private readonly onEvent: (event: AuthEvent) => void;
 
   constructor(options: AuthenticatorOptions) {
     this.users = options.users;
     this.tokens = options.tokens;
     this.addresses = options.addresses;
+    this.jwt = options.jwt;
     this.onEvent = options.onEvent ?? (() => undefined);
   }
 
@@ -149,6 +158,9 @@ export class Authenticator {
         reason: 'malformed',
       });
     }
+    if (this.jwt !== undefined && looksLikeJwt(credentials)) {
+      return this.checkJwt(this.jwt, credentials, clientAddress, now);
+    }
     const token = this.tokens.verify(credentials, now);
     if (token === null) {
       throw this.failAttempt(MESSAGE_INVALID, { scheme, clientAddress, reason: 'invalid' }, now);
@@ -169,6 +181,71 @@ export class Authenticator {
       tokenId: token.id,
     });
     return principal;
+  }
+
+  /**
+   * Authenticates a TLS client certificate that the TLS layer has already verified against
+   * the configured CA: its subject CN must name an existing user, whose roles then apply.
+   * Throws AuthenticationFailedError for an unknown user or a blocked address.
+   */
+  authenticateCertificate(commonName: string, clientAddress: string, now = new Date()): Principal {
+    const blockedUntil = this.addresses.blockedUntil(clientAddress, now);
+    if (blockedUntil !== null) {
+      throw this.fail(
+        MESSAGE_ADDRESS_BLOCKED,
+        { scheme: 'certificate', clientAddress, reason: 'address-blocked' },
+        secondsUntil(blockedUntil, now),
+      );
+    }
+    const username = truncate(commonName);
+    const user = this.users.get(commonName);
+    if (user === undefined) {
+      throw this.failAttempt(
+        MESSAGE_INVALID,
+        { scheme: 'certificate', clientAddress, username, reason: 'invalid' },
+        now,
+      );
+    }
+    this.onEvent({ outcome: 'success', scheme: 'certificate', clientAddress, username });
+    return {
+      username: user.username,
+      roles: user.roles,
+      permissions: permissionsForRoles(user.roles),
+      via: 'client-certificate',
+    };
+  }
+
+  private async checkJwt(
+    verifier: JwtVerifier,
+    token: string,
+    clientAddress: string,
+    now: Date,
+  ): Promise<Principal> {
+    let identity;
+    try {
+      identity = await verifier.verify(token);
+    } catch (error) {
+      if (!(error instanceof JwtVerificationError)) throw error;
+      throw this.failAttempt(
+        error.message,
+        { scheme: 'jwt', clientAddress, reason: 'invalid', jwtReason: error.reason },
+        now,
+      );
+    }
+    const username = truncate(identity.username);
+    this.onEvent({
+      outcome: 'success',
+      scheme: 'jwt',
+      clientAddress,
+      username,
+      ...(identity.tokenId === undefined ? {} : { tokenId: truncate(identity.tokenId) }),
+    });
+    return {
+      username: identity.username,
+      roles: identity.roles,
+      permissions: permissionsForRoles(identity.roles),
+      via: 'oidc',
+    };
   }
 
   /**
@@ -237,7 +314,14 @@ export class Authenticator {
         seconds,
       );
     }
-    throw this.failAttempt(MESSAGE_INVALID, event, now);
+    // A failure that leaves an existing account locked is the one that started the lockout,
+    // because attempts on a locked account return 'locked' above without a new failure.
+    const accountLocked = this.users.get(username)?.lockedUntil != null;
+    throw this.failAttempt(
+      MESSAGE_INVALID,
+      accountLocked ? { ...event, accountLocked: true } : event,
+      now,
+    );
   }
 
   /** Reports a failure that counts against the client address. */

@@ -10,7 +10,11 @@ export interface Principal {
    * token's scopes when the caller used a token.
    */
   permissions: number;
-  via: 'password' | 'api-token' | 'session-token';
+  /**
+   * How the caller authenticated: `oidc` is a bearer JWT from the configured issuer and
+   * `client-certificate` a verified TLS client certificate whose subject CN names the user.
+   */
+  via: 'password' | 'api-token' | 'session-token' | 'oidc' | 'client-certificate';
   /** The token's id (never its secret) when `via` is a token. */
   tokenId?: string;
   /** The token's scopes when `via` is a token. */

@@ -41,6 +41,14 @@ const STATEMENTS = [
   // (graph NULL) is made unique through an expression.
   `CREATE UNIQUE INDEX IF NOT EXISTS security_grants_resource
     ON security_grants (principal, dataset, ifnull(graph, ''))`,
+  // One row (id 1) with the incident level, so that the CLI can change it while a server runs.
+  `CREATE TABLE IF NOT EXISTS security_incident (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    level TEXT NOT NULL CHECK (level IN ('none', 'low', 'medium', 'high', 'critical')),
+    reason TEXT,
+    set_by TEXT,
+    set_at INTEGER NOT NULL
+  )`,
 ];
 
 /** Creates the security tables and indexes when they do not exist yet. Idempotent. */

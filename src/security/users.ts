@@ -5,7 +5,13 @@
 
 import type { Database, Statement } from 'better-sqlite3';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
-import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
+import { checkPasswordStrength } from './password-policy.js';
+import {
+  checkPasswordPolicy,
+  generatePassword,
+  hashPassword,
+  verifyPassword,
+} from './passwords.js';
 import { parseRoles, type RoleName } from './permissions.js';
 import { ensureSecuritySchema } from './schema.js';
 
@@ -162,6 +168,8 @@ export class UserStore {
     checkUsername(username);
     const roleNames = parseRoles(roles);
     this.checkFree(username);
+    checkPasswordPolicy(password);
+    checkPasswordStrength(password, { username });
     const passwordHash = await hashPassword(password);
     const now = Date.now();
     // Checked again after the await, because another add may have run meanwhile.
@@ -175,6 +183,8 @@ export class UserStore {
   /** Replaces a user's password and clears any lockout. */
   async setPassword(username: string, password: string): Promise<void> {
     this.require(username);
+    checkPasswordPolicy(password);
+    checkPasswordStrength(password, { username });
     const passwordHash = await hashPassword(password);
     const result = this.statements.setHash.run(passwordHash, Date.now(), username);
     if (result.changes === 0) throw notFound(username);

@@ -21,6 +21,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerSparqlRoutes } from './routes/sparql.js';
 import { registerUpdateRoutes } from './routes/update.js';
 import { registerGraphStoreRoutes } from './routes/graph-store.js';
+import { registerShaclRoutes } from './routes/shacl.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -97,6 +98,7 @@ export async function buildServer(
   registerSparqlRoutes(app, context);
   registerUpdateRoutes(app, context);
   registerGraphStoreRoutes(app, context);
+  registerShaclRoutes(app, context);
   registerAdminRoutes(app, context);
   registerAdminSecurityRoutes(app, context);
   registerMetricsRoutes(app, context);

@@ -3,7 +3,8 @@
  * (when asked) loads the sample data, and only then reports ready. Until then every route
  * but /health and /ready returns 503.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import type { Server as HttpsServer } from 'node:https';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -13,7 +14,8 @@ import { DEFAULT_DATASET, Engine } from '../storage/engine.js';
 import { loadSampleDataIfEmpty } from '../storage/sample-data.js';
 import { buildServer, type ServerContext } from './app.js';
 import { loggerOptions } from './logging.js';
-import { createSecurityServices } from './security-services.js';
+import { openSecurityServices } from './security-services.js';
+import { httpsOptions, isLoopbackHost, reloadTls } from './tls.js';
 import { writeServerPid } from '../storage/server-lock.js';
 
 /** Time in milliseconds that shutdown lets open requests finish before it closes connections. */
@@ -37,6 +39,8 @@ export interface RunningServer {
   /** Resolves once the server is ready or rejects when start-up failed. */
   ready: Promise<void>;
   url: string;
+  /** Rereads the TLS certificate, key and client CA; the CLI calls it on SIGHUP. */
+  reloadTls(): void;
   close(): Promise<void>;
 }
 
@@ -45,9 +49,14 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const logger = pino(loggerOptions(config.logLevel) as pino.LoggerOptions);
-  const https = config.tlsCert
-    ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey!) }
-    : undefined;
+  const https = httpsOptions(config);
+  if (https === undefined && !isLoopbackHost(config.host)) {
+    logger.warn(
+      { host: config.host },
+      'serving plain HTTP on a non-loopback address: credentials cross the network unencrypted; ' +
+        'set --tls-cert and --tls-key, or put a TLS proxy in front',
+    );
+  }
 
   // Storage and security are filled in by open() below; the readiness hook keeps requests
   // away from them until then.
@@ -74,6 +83,14 @@ export async function startServer(
     context,
     ready,
     url: address,
+    reloadTls() {
+      if (https === undefined) {
+        logger.info('no TLS certificate configured; nothing to reload');
+        return;
+      }
+      reloadTls(app.server as HttpsServer, config);
+      logger.info({ cert: config.tlsCert }, 'TLS certificate reloaded');
+    },
     async close() {
       // Cancel running queries first: app.close() waits for open requests to finish.
       for (const controller of context.state.activeQueries) {
@@ -87,6 +104,7 @@ export async function startServer(
       await closing;
       clearTimeout(force);
       await ready.catch(() => undefined);
+      await context.security?.audit.close();
       context.engine?.close();
       removePid?.();
     },
@@ -106,16 +124,23 @@ async function open(context: ServerContext, logger: Logger, options: StartOption
     'storage opened',
   );
 
-  context.security = createSecurityServices(
-    context.engine.db,
-    (event) => {
-      if (event.outcome === 'failure') logger.warn({ auth: event }, 'authentication failed');
-    },
-    { addressBlockThreshold: context.config.addressBlockThreshold },
-  );
+  context.security = await openSecurityServices(context.engine.db, {
+    config: context.config,
+    logger,
+  });
+  const incident = context.security.incident.current();
+  if (incident.level !== 'none') {
+    logger.warn({ incident }, 'starting with an incident level set');
+  }
   const admin = await ensureAdmin(context.security.users, { password: options.adminPassword });
   if (admin.created) {
     logger.info({ username: 'admin', generated: admin.generated }, 'admin user created');
+    context.security.record({
+      type: 'admin.user.create',
+      actor: null,
+      address: null,
+      detail: { username: 'admin', roles: ['admin'], bootstrap: true },
+    });
     if (admin.generated) announcePassword(admin.password, context.config.dataDir, logger, options);
   }
 

@@ -78,13 +78,39 @@ const ROUTES: Route[] = [
     body: '{}',
     contentType: 'application/json',
   },
+  { name: 'metrics', method: 'GET', path: '/metrics' },
+  { name: 'audit tail', method: 'GET', path: '/admin/audit?limit=5' },
+  { name: 'blocked addresses', method: 'GET', path: '/admin/addresses' },
+  { name: 'incident GET', method: 'GET', path: '/admin/incident' },
+  {
+    name: 'incident PUT',
+    method: 'PUT',
+    path: '/admin/incident',
+    body: '{"level":"none"}',
+    contentType: 'application/json',
+  },
   { name: 'unknown route', method: 'GET', path: '/no/such/route' },
 ];
 
 type Caller = 'anonymous' | 'wrong password' | 'reader' | 'writer' | 'admin' | 'reader token';
 
+/** Routes that only admins may use: 401 without valid credentials, 403 for everyone else. */
+const ADMIN_ONLY: Record<Caller, number> = {
+  anonymous: 401,
+  'wrong password': 401,
+  reader: 403,
+  writer: 403,
+  admin: 200,
+  'reader token': 403,
+};
+
 // Expected status per route, per caller.
 const EXPECTED: Record<string, Record<Caller, number>> = {
+  metrics: ADMIN_ONLY,
+  'audit tail': ADMIN_ONLY,
+  'blocked addresses': ADMIN_ONLY,
+  'incident GET': ADMIN_ONLY,
+  'incident PUT': ADMIN_ONLY,
   health: {
     anonymous: 200,
     'wrong password': 200,

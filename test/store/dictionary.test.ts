@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MemoryDictionary } from '../../src/store/dictionary.js';
+import { hashAscii, hashKey, MemoryDictionary } from '../../src/store/dictionary.js';
 import { DEFAULT_GRAPH_ID } from '../../src/store/types.js';
 
 const A = 'http://example.org/a';
@@ -143,5 +143,55 @@ describe('MemoryDictionary', () => {
     assert.throws(() => new MemoryDictionary({ mapCapacity: 0 }), RangeError);
     assert.throws(() => new MemoryDictionary({ mapCapacity: 2 ** 24 + 1 }), RangeError);
     assert.throws(() => new MemoryDictionary({ idLimit: 2 ** 31 + 1 }), RangeError);
+  });
+
+  it('interns ASCII bytes like strings', () => {
+    const dictionary = new MemoryDictionary();
+    const bytes = Buffer.from(`<${A}> <${B}>`);
+    const a = dictionary.internAscii(bytes, 1, 1 + A.length);
+    assert.equal(a, 1);
+    assert.equal(dictionary.key(a), A);
+    assert.equal(dictionary.intern(A), a);
+    assert.equal(dictionary.internAscii(Buffer.from(A), 0, A.length), a);
+    const bStart = A.length + 4;
+    assert.equal(dictionary.internAscii(bytes, bStart, bStart + B.length), 2);
+    assert.equal(dictionary.lookup(B), 2);
+    assert.equal(dictionary.internAscii(bytes, 1, 3), 3, 'a prefix of a key is another key');
+    assert.equal(dictionary.key(3), 'ht');
+  });
+
+  it('hashes ASCII bytes as their string', () => {
+    for (const key of ['', A, LITERAL, '_:b0']) {
+      assert.equal(hashAscii(Buffer.from(key), 0, key.length), hashKey(key), key);
+    }
+  });
+
+  it('keeps colliding slots apart', () => {
+    const dictionary = new MemoryDictionary({ mapCapacity: 64 });
+    const keys = Array.from({ length: 5000 }, (_, i) => `http://example.org/${i}`);
+    keys.forEach((key, i) => assert.equal(dictionary.intern(key), i + 1));
+    keys.forEach((key, i) => assert.equal(dictionary.lookup(key), i + 1));
+    dictionary.rollback(2500);
+    keys.forEach((key, i) =>
+      assert.equal(dictionary.lookup(key), i + 1 < 2500 ? i + 1 : undefined),
+    );
+    assert.equal(dictionary.intern(keys[4000]), 2500);
+  });
+
+  it('pages keys past 65536 ids', () => {
+    const dictionary = new MemoryDictionary();
+    const count = 140_000;
+    for (let i = 1; i < count; i++) assert.equal(dictionary.intern(`k${i}`), i);
+    assert.equal(dictionary.key(65_535), 'k65535');
+    assert.equal(dictionary.key(65_536), 'k65536');
+    assert.deepEqual(dictionary.keysFrom(count - 2), [`k${count - 2}`, `k${count - 1}`]);
+
+    dictionary.rollback(65_536);
+    assert.equal(dictionary.size, 65_536);
+    assert.throws(() => dictionary.key(65_536), RangeError);
+    assert.equal(dictionary.lookup('k65536'), undefined);
+    assert.equal(dictionary.intern('again'), 65_536);
+    assert.equal(dictionary.key(65_536), 'again');
+    assert.equal(dictionary.key(65_535), 'k65535');
   });
 });

@@ -3,14 +3,10 @@
  * Admin permission only.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { InvalidArgumentError, KgError } from '../../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { parseSettings } from '../../storage/features.js';
 import { Permission } from '../../security/permissions.js';
 import type { ServerContext } from '../app.js';
-
-interface DatasetSettings {
-  reasoning?: unknown;
-  shapes?: unknown;
-}
 
 export function registerAdminRoutes(app: FastifyInstance, context: ServerContext): void {
   const requireAdmin = (request: FastifyRequest) =>
@@ -23,6 +19,8 @@ export function registerAdminRoutes(app: FastifyInstance, context: ServerContext
         name: info.name,
         createdAt: info.createdAt,
         quads: info.quads,
+        reasoning: context.engine.datasetSettings(info.name).reasoning ?? 'none',
+        shapes: context.engine.datasetSettings(info.name).shapes !== undefined,
       })),
     };
   });
@@ -30,21 +28,26 @@ export function registerAdminRoutes(app: FastifyInstance, context: ServerContext
   app.put('/admin/datasets/:name', async (request, reply) => {
     requireAdmin(request);
     const { name } = request.params as { name: string };
-    const settings = (request.body ?? {}) as DatasetSettings;
-    if (typeof settings !== 'object' || Array.isArray(settings)) {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new InvalidArgumentError('The body must be a JSON object of dataset settings');
     }
-    if (settings.reasoning !== undefined && settings.reasoning !== 'none') {
-      // TODO: RDFS and OWL 2 RL materialisation are not built yet, so only "none" is accepted.
-      throw new KgError(
-        'UNSUPPORTED_FEATURE',
-        `Reasoning ${JSON.stringify(settings.reasoning)} is not available yet; only "none" is`,
-      );
-    }
-    if (settings.shapes !== undefined) {
-      throw new KgError('UNSUPPORTED_FEATURE', 'SHACL shapes on a dataset are not available yet');
-    }
+    // PUT replaces the settings: fields left out are switched off.
+    const settings = parseSettings(body);
     const created = context.engine.createDataset(name);
+    try {
+      await context.engine.configureDataset(name, settings);
+    } catch (error) {
+      // A dataset created by this request and refused its settings is not left behind.
+      if (created) context.engine.dropDataset(name);
+      throw error;
+    }
+    context.security.record({
+      type: 'admin.dataset.put',
+      actor: request.principal!.username,
+      address: request.ip,
+      detail: { dataset: name, created },
+    });
     request.log.info({ dataset: name, created, by: request.principal?.username }, 'dataset put');
     return reply.code(created ? 201 : 200).send({ name, created });
   });
@@ -53,6 +56,12 @@ export function registerAdminRoutes(app: FastifyInstance, context: ServerContext
     requireAdmin(request);
     const { name } = request.params as { name: string };
     context.engine.dropDataset(name);
+    context.security.record({
+      type: 'admin.dataset.drop',
+      actor: request.principal!.username,
+      address: request.ip,
+      detail: { dataset: name },
+    });
     request.log.info({ dataset: name, by: request.principal?.username }, 'dataset dropped');
     return reply.code(204).send();
   });

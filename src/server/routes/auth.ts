@@ -4,7 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AuthenticationFailedError } from '../../security/authenticate.js';
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError, ServiceUnavailableError } from '../../errors.js';
+import { loginsAllowed } from '../../security/incident.js';
 import type { ServerContext } from '../app.js';
 import { sendError } from '../errors.js';
 
@@ -24,6 +25,13 @@ export function registerAuthRoutes(app: FastifyInstance, context: ServerContext)
     { config: { public: true }, schema: { body: LOGIN_BODY } },
     async (request, reply) => {
       const { username, password } = request.body as { username: string; password: string };
+      const { level } = context.security.incident.current();
+      if (!loginsAllowed(level)) {
+        throw new ServiceUnavailableError(
+          `New sessions are rejected while the incident level is ${level}; existing sessions, ` +
+            'API tokens and Basic credentials keep working',
+        );
+      }
       try {
         const session = await context.security.authenticator.login({
           username,
@@ -48,6 +56,12 @@ export function registerAuthRoutes(app: FastifyInstance, context: ServerContext)
       throw new InvalidArgumentError('Log out with the session token from /auth/login as Bearer');
     }
     context.security.tokens.revoke(principal.tokenId);
+    context.security.record({
+      type: 'logout',
+      actor: principal.username,
+      address: request.ip,
+      detail: { tokenId: principal.tokenId },
+    });
     request.log.info({ username: principal.username }, 'session revoked');
     return reply.code(204).send();
   });

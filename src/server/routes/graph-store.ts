@@ -122,7 +122,11 @@ async function writeGraph(
     newGraph = `urn:uuid:${randomUUID()}`;
     target = { kind: 'named', iri: newGraph };
   }
-  const { value: created, inserted, deleted } = await context.engine.transaction(
+  const {
+    value: created,
+    inserted,
+    deleted,
+  } = await context.engine.transaction(
     datasetName,
     async (transaction) => {
       const { dictionary } = transaction;

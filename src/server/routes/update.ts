@@ -13,6 +13,7 @@ import { guardedWriter, readableQuads } from '../../security/quad-access.js';
 import { executeUpdate, parseUpdate, type UpdateOperation } from '../../sparql/index.js';
 import { DEFAULT_DATASET } from '../../storage/engine.js';
 import type { ServerContext } from '../app.js';
+import { auditWrite, requireWritable } from './write-guard.js';
 
 type Parameters = Record<string, string | string[] | undefined>;
 
@@ -29,6 +30,7 @@ async function answerUpdate(
   reply: FastifyReply,
   datasetName: string,
 ): Promise<FastifyReply> {
+  requireWritable(context); // security: read-only while the incident level is high or critical
   const principal = request.principal!;
   const { text, parameters } = extractUpdate(request);
   const operations = withProtocolDataset(parseUpdate(text), parameters);
@@ -103,6 +105,13 @@ async function answerUpdate(
       },
       'update committed',
     );
+    // security: audit entry of the committed write (counts and kinds, never the update text)
+    auditWrite(context, request, {
+      dataset: datasetName,
+      operations: operations.map((operation) => operation.type),
+      inserted,
+      deleted,
+    });
     return reply.code(200).send({ inserted, deleted });
   } finally {
     context.state.activeQueries.delete(controller);
