@@ -14,6 +14,7 @@ import { executeUpdate, parseUpdate, type UpdateOperation } from '../../sparql/i
 import { DEFAULT_DATASET } from '../../storage/engine.js';
 import type { ServerContext } from '../app.js';
 import { auditWrite, requireWritable } from './write-guard.js';
+import { remoteLoader } from '../remote-load.js';
 
 type Parameters = Record<string, string | string[] | undefined>;
 
@@ -81,6 +82,11 @@ async function answerUpdate(
             quads: readableQuads(transaction.quads, transaction.dictionary, readAccess),
             insert: (quads) => writer.insert(quads),
             delete: (quads) => writer.delete(quads),
+            load: remoteLoader(
+              context.security.outbound,
+              transaction.dictionary,
+              context.config.maxBodyBytes,
+            ),
           },
           operations,
           {

@@ -84,9 +84,19 @@ export async function executeUpdate(
   return run.result;
 }
 
-/** Errors SILENT may hide; timeouts, cancellation and limits always stop the request. */
+/**
+ * Errors SILENT may hide: a missing or existing graph, a refused or failed LOAD. Timeouts,
+ * cancellation and limits always stop the request.
+ */
 function isOperationFailure(error: unknown): boolean {
-  return error instanceof NotFoundError || error instanceof InvalidArgumentError;
+  if (error instanceof NotFoundError || error instanceof InvalidArgumentError) return true;
+  const code = (error as { code?: unknown }).code;
+  return (
+    code === 'ACCESS_DENIED' ||
+    code === 'OUTBOUND_FAILED' ||
+    code === 'OUTBOUND_TIMEOUT' ||
+    code === 'RDF_SYNTAX'
+  );
 }
 
 class UpdateRun {
@@ -221,7 +231,8 @@ class UpdateRun {
     const load = this.target.load;
     if (load === undefined) {
       throw new InvalidArgumentError(
-        `LOAD <${source}> needs outbound requests, which this server does not allow`,
+        `LOAD <${source}> needs outbound requests, which are off: set outbound.enabled and ` +
+          'list the host in outbound.allowHosts',
       );
     }
     const graph =
