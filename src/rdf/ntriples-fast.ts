@@ -9,6 +9,7 @@ import { createGunzip } from 'node:zlib';
 
 import { KgError, NotFoundError, RdfSyntaxError } from '../errors.js';
 import type { RdfFormat } from './formats.js';
+import { ProgressReporter } from './parse.js';
 import {
   KEY_SINK,
   NQuadsParser,
@@ -63,7 +64,6 @@ export interface ParseNQuadsFileOptions<T = string> {
   onProgress?: (bytesRead: number) => void;
 }
 
-const PROGRESS_INTERVAL_MS = 100;
 /** Read size; 64 KiB chunks keep the per-chunk overhead small next to the parsing work. */
 const CHUNK_SIZE = 64 * 1024;
 
@@ -138,29 +138,4 @@ function toParseError(error: unknown, source: string): unknown {
     return new RdfSyntaxError(`${source}: Invalid gzip data (${reason})`, { file: source }, error);
   }
   return error;
-}
-
-/** Calls the progress callback with the byte count, at most once per PROGRESS_INTERVAL_MS. */
-class ProgressReporter {
-  private bytes = 0;
-  private lastReport = 0;
-  private readonly callback: ((bytesRead: number) => void) | undefined;
-
-  constructor(callback: ((bytesRead: number) => void) | undefined) {
-    this.callback = callback;
-  }
-
-  add(count: number): void {
-    this.bytes += count;
-    if (this.callback === undefined) return;
-    const now = Date.now();
-    if (now - this.lastReport >= PROGRESS_INTERVAL_MS) {
-      this.lastReport = now;
-      this.callback(this.bytes);
-    }
-  }
-
-  finish(): void {
-    this.callback?.(this.bytes);
-  }
 }

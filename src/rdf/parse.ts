@@ -342,7 +342,7 @@ function byteLength(chunk: Buffer | string): number {
 }
 
 /** Calls the progress callback with the byte count, at most once per PROGRESS_INTERVAL_MS. */
-class ProgressReporter {
+export class ProgressReporter {
   private bytes = 0;
   private lastReport = 0;
   private readonly callback: ((bytesRead: number) => void) | undefined;

@@ -159,3 +159,18 @@ export async function waitReady(server: ServerProcess): Promise<void> {
   }
   throw new Error(`server not ready:\n${server.output.join('\n')}`);
 }
+
+/** Runs `SELECT (COUNT(*) AS ?n) { pattern }` on a dataset (admin credentials) and returns n. */
+export async function countMatches(
+  server: ServerProcess,
+  pattern: string,
+  dataset = 'default',
+): Promise<number> {
+  const query = encodeURIComponent(`SELECT (COUNT(*) AS ?n) { ${pattern} }`);
+  const response = await server.request(`/datasets/${dataset}/sparql?query=${query}`);
+  if (response.status !== 200) {
+    throw new Error(`count query answered ${response.status}: ${await response.text()}`);
+  }
+  const body = (await response.json()) as { results: { bindings: { n: { value: string } }[] } };
+  return Number(body.results.bindings[0]!.n.value);
+}

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  countMatches,
   removeDir,
   startServerProcess,
   tempDataDir,
@@ -26,13 +27,8 @@ describe('shapes and reasoning over HTTP', () => {
   let server: ServerProcess;
   let dataDir: string;
 
-  const count = async (dataset: string, pattern: string): Promise<number> => {
-    const query = encodeURIComponent(`SELECT (COUNT(*) AS ?n) { ${pattern} }`);
-    const response = await server.request(`/datasets/${dataset}/sparql?query=${query}`);
-    assert.equal(response.status, 200);
-    const body = (await response.json()) as { results: { bindings: { n: { value: string } }[] } };
-    return Number(body.results.bindings[0]!.n.value);
-  };
+  const count = (dataset: string, pattern: string): Promise<number> =>
+    countMatches(server, pattern, dataset);
 
   before(async () => {
     dataDir = tempDataDir();

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  countMatches,
   removeDir,
   startServerProcess,
   tempDataDir,
@@ -23,13 +24,7 @@ describe('update and graph store over HTTP', () => {
     server.request(path, { method: 'POST', headers: UPDATE, body: text });
 
   /** Runs SELECT (COUNT(*) AS ?n) over a pattern and returns the number. */
-  const count = async (pattern: string): Promise<number> => {
-    const query = encodeURIComponent(`SELECT (COUNT(*) AS ?n) { ${pattern} }`);
-    const response = await server.request(`/sparql?query=${query}`);
-    assert.equal(response.status, 200);
-    const body = (await response.json()) as { results: { bindings: { n: { value: string } }[] } };
-    return Number(body.results.bindings[0]!.n.value);
-  };
+  const count = (pattern: string): Promise<number> => countMatches(server, pattern);
 
   before(async () => {
     dataDir = tempDataDir();
