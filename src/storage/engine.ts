@@ -130,6 +130,8 @@ export class Engine {
         engine.datasets.set(info.name, yield* engine.readDataset(info.name));
         const settings = parseSettings(info.settings);
         if (settings.reasoning !== undefined || settings.shapes !== undefined) {
+          // TODO: materialisation runs in one synchronous step, so /health stalls while a large
+          // reasoning dataset opens (LUBM(8) under OWL 2 RL: about 23 s of CPU).
           withFeatures = info.name;
           engine.features.set(
             info.name,
