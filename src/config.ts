@@ -29,7 +29,7 @@ export interface Config {
   maxPathNodes: number;
   /** Estimated bytes one query may hold in memory (sorts, hash tables, groups, paths). */
   maxQueryMemoryBytes: number;
-  /** Maximum quads one update operation or graph store request may insert or delete. */
+  /** Maximum quads one update request (all its operations) may insert and delete in total. */
   maxUpdateQuads: number;
   /** Authentication failures from one client address (decaying) that block it for an hour. */
   addressBlockThreshold: number;

@@ -27,7 +27,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ErrorStatus> = {
   STORAGE_CORRUPT: { status: 500, title: 'Storage error' },
   STORAGE_FULL: { status: 507, title: 'Insufficient storage' },
   CONFIG: { status: 500, title: 'Configuration error' },
-  VALIDATION_FAILED: { status: 422, title: 'SHACL validation failed' },
+  VALIDATION_FAILED: { status: 422, title: 'Write rejected by validation' },
   OUTBOUND_FAILED: { status: 502, title: 'Outbound request failed' },
   OUTBOUND_TIMEOUT: { status: 504, title: 'Outbound request timed out' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },

@@ -9,7 +9,7 @@ import { extname } from 'node:path';
 import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, KgError } from '../errors.js';
 import {
   formatFromFileName,
   formatFromMediaType,
@@ -79,7 +79,7 @@ export async function parseGraphStoreBody(
   const contentType = request.headers['content-type'];
   if (request.isMultipart()) {
     let parts = 0;
-    for await (const part of request.parts()) {
+    for await (const part of multipartParts(request)) {
       if (part.type !== 'file') continue;
       parts++;
       const format = formatFromMediaType(part.mimetype) ?? formatOfFileName(part.filename);
@@ -87,11 +87,15 @@ export async function parseGraphStoreBody(
         part.file.resume();
         throw unsupportedMediaType(`part ${part.fieldname} (${part.mimetype})`);
       }
-      await parseRdf(
-        Readable.from(limitBytes(part.file, budget)),
-        { format, baseIri: options.baseIri, source: `part ${part.filename ?? part.fieldname}` },
-        onQuad,
-      );
+      try {
+        await parseRdf(
+          Readable.from(limitBytes(part.file, budget)),
+          { format, baseIri: options.baseIri, source: `part ${part.filename ?? part.fieldname}` },
+          onQuad,
+        );
+      } catch (error) {
+        throw malformedMultipart(error);
+      }
     }
     if (parts === 0) throw new InvalidArgumentError('The multipart body has no file part');
     return body;
@@ -105,6 +109,38 @@ export async function parseGraphStoreBody(
     onQuad,
   );
   return body;
+}
+
+/**
+ * Yields the parts of a multipart body. A malformed body (no boundary, no closing boundary)
+ * makes the multipart parser fail with a plain Error, which becomes a 400 here.
+ */
+async function* multipartParts(request: FastifyRequest) {
+  const parts = request.parts();
+  for (;;) {
+    let next;
+    try {
+      next = await parts.next();
+    } catch (error) {
+      throw malformedMultipart(error);
+    }
+    if (next.done === true) return;
+    yield next.value;
+  }
+}
+
+/**
+ * Returns errors of our own (KgError, or with an HTTP status) as they are, and turns the
+ * multipart parser's plain errors (no boundary, a body cut off before its closing boundary)
+ * into a 400.
+ */
+function malformedMultipart(error: unknown): unknown {
+  if (error instanceof KgError || (error as { statusCode?: number }).statusCode !== undefined) {
+    return error;
+  }
+  return new InvalidArgumentError(
+    `The multipart/form-data body is malformed: ${(error as Error).message}`,
+  );
 }
 
 function formatOfFileName(name: string | undefined): RdfFormat | undefined {

@@ -193,7 +193,7 @@ interface JisonError {
 function tooComplex(cause: RangeError): KgError {
   return new KgError(
     'LIMIT_EXCEEDED',
-    'The query is too large or too deeply nested to process; split or simplify it',
+    'The request is too large or too deeply nested to parse; split it into smaller requests or simplify it',
     { cause },
   );
 }

@@ -30,6 +30,9 @@ import {
 import type { QuadStore } from '../store/quad-store.js';
 import type { QuadSource, TermDictionary } from '../store/types.js';
 
+/** Time budget of one materialisation or write's reasoning, in milliseconds. */
+export const REASONING_TIMEOUT_MS = 60_000;
+
 /** The settings stored with a dataset; absent fields mean off. */
 export interface DatasetSettings {
   reasoning?: Ruleset;
@@ -127,7 +130,11 @@ export class DatasetFeatures {
     const shapes = settings.shapes === undefined ? undefined : compileShapesText(settings.shapes);
     let reasoner: Reasoner | undefined;
     if (settings.reasoning !== undefined) {
-      reasoner = new Reasoner(dictionary, store, settings.reasoning);
+      // Writes wait while the reasoner runs, so its time budget is a minute, not the
+      // library's default of ten. NOTE: the reasoner runs synchronously, so /health waits too.
+      reasoner = new Reasoner(dictionary, store, settings.reasoning, {
+        timeoutMs: REASONING_TIMEOUT_MS,
+      });
       reasoner.materialise();
     }
     return new DatasetFeatures(settings, shapes, reasoner);

@@ -3,8 +3,10 @@
  * codes, errors that leave the data as it was, and persistence across a restart.
  */
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import {
+  ADMIN_AUTH,
   countMatches,
   removeDir,
   startServerProcess,
@@ -185,6 +187,26 @@ describe('update and graph store over HTTP', () => {
         415,
       ],
       ['/data', { method: 'DELETE' }, 400],
+      ['/data?graph=http://e/%25ZZ%ZZ', { method: 'PUT', headers: TURTLE, body: '' }, 400],
+      [
+        '/data?default',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'multipart/form-data; boundary=zz' },
+          body: '--zz\r\nContent-Disposition: form-data; name="a"; filename="a.ttl"\r\n\r\n<a:b> <a:c> <a:d> .',
+        },
+        400,
+      ],
+      [
+        '/data?default',
+        { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, body: 'x' },
+        400,
+      ],
+      [
+        '/admin/datasets/default',
+        { method: 'PUT', headers: TURTLE, body: '<a:b> <a:c> <a:d> .' },
+        415,
+      ],
       [
         '/data?default',
         {
@@ -202,6 +224,31 @@ describe('update and graph store over HTTP', () => {
       assert.equal(typeof error.detail, 'string');
     }
     assert.equal(await count('?s ?p ?o'), before);
+  });
+
+  it('rejects dot segments in a graph path', async () => {
+    // fetch normalises dot segments away, so this request goes out as written through node:http.
+    const url = new URL(server.url);
+    for (const path of ['/data/%2e%2e/admin/x', '/data/a/../b', '/data/./c']) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const request = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path,
+            method: 'PUT',
+            headers: { ...TURTLE, authorization: ADMIN_AUTH },
+          },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          },
+        );
+        request.on('error', reject);
+        request.end('<a:b> <a:c> <a:d> .');
+      });
+      assert.equal(status, 400, path);
+    }
   });
 
   it('rejects a graph store body past maxBodyBytes with 413', async () => {

@@ -28,6 +28,13 @@ export function registerAdminRoutes(app: FastifyInstance, context: ServerContext
   app.put('/admin/datasets/:name', async (request, reply) => {
     requireAdmin(request);
     const { name } = request.params as { name: string };
+    const type = request.headers['content-type']?.split(';', 1)[0]!.trim().toLowerCase();
+    if (type !== undefined && type !== 'application/json') {
+      throw Object.assign(new Error(`Send dataset settings as application/json, not ${type}`), {
+        statusCode: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+      });
+    }
     const body = (request.body ?? {}) as Record<string, unknown>;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new InvalidArgumentError('The body must be a JSON object of dataset settings');

@@ -224,6 +224,10 @@ function targetOf(request: FastifyRequest): Target {
         'A graph named by the request URL takes no ?default or ?graph',
       );
     }
+    // A graph IRI with dot segments would name a different resource once normalised.
+    if (/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(request.url.split('?', 1)[0]!)) {
+      throw new InvalidArgumentError('A graph path must not contain "." or ".." segments');
+    }
     return { kind: 'named', iri: requestUrl(request) };
   }
   if (hasDefault && graph !== undefined) {
@@ -231,7 +235,8 @@ function targetOf(request: FastifyRequest): Target {
   }
   if (Array.isArray(graph)) throw new InvalidArgumentError('Give one ?graph=IRI per request');
   if (graph !== undefined) {
-    if (!isAbsoluteIri(graph)) {
+    // '%' in an IRI starts a percent-encoded octet; anything else is a malformed IRI.
+    if (!isAbsoluteIri(graph) || /%(?![0-9A-Fa-f]{2})/.test(graph)) {
       throw new InvalidArgumentError(`graph must be an absolute IRI, got ${JSON.stringify(graph)}`);
     }
     return { kind: 'named', iri: graph };

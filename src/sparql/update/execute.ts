@@ -56,7 +56,7 @@ export interface UpdateOptions {
   maxQueryMemoryBytes?: number;
   maxGroups?: number;
   maxPathNodes?: number;
-  /** Most quads one operation may insert or delete; default 10 000 000. */
+  /** Most quads one request may insert and delete in total; default 10 000 000. */
   maxUpdateQuads?: number;
 }
 
@@ -104,6 +104,8 @@ class UpdateRun {
   private readonly deadline: number;
   private readonly timeoutMs: number;
   private readonly maxQuads: number;
+  /** Quads inserted or deleted by the operations so far, including no-op ones. */
+  private quadsWritten = 0;
 
   constructor(
     private readonly target: UpdateTarget,
@@ -147,11 +149,25 @@ class UpdateRun {
   }
 
   private insert(quads: Uint32Array): void {
-    if (quads.length > 0) this.result.inserted += this.target.insert(quads);
+    if (quads.length === 0) return;
+    this.count(quads);
+    this.result.inserted += this.target.insert(quads);
   }
 
   private delete(quads: Uint32Array): void {
-    if (quads.length > 0) this.result.deleted += this.target.delete(quads);
+    if (quads.length === 0) return;
+    this.count(quads);
+    this.result.deleted += this.target.delete(quads);
+  }
+
+  /** Counts quads against maxUpdateQuads, which bounds the whole request, not one operation. */
+  private count(quads: Uint32Array): void {
+    this.quadsWritten += quads.length / 4;
+    if (this.quadsWritten > this.maxQuads) throw this.tooManyQuads();
+  }
+
+  private tooManyQuads(): LimitExceededError {
+    return new LimitExceededError('Quads per update request', this.maxQuads, 'maxUpdateQuads');
   }
 
   /** Instantiates INSERT DATA / DELETE DATA quads, which have no variables. */
@@ -211,12 +227,8 @@ class UpdateRun {
         inserts.addSolution(next.value, ctx, inserted);
         const added = deleted.length + inserted.length - before;
         if (added > 0) ctx.chargeMemory(added * QUAD_BYTES);
-        if (deleted.length > this.maxQuads || inserted.length > this.maxQuads) {
-          throw new LimitExceededError(
-            'Quads per update operation',
-            this.maxQuads,
-            'maxUpdateQuads',
-          );
+        if (this.quadsWritten + deleted.length + inserted.length > this.maxQuads) {
+          throw this.tooManyQuads();
         }
       }
     } finally {
