@@ -45,7 +45,10 @@ export interface AssertedDelta {
   adds?: Uint32Array;
   deletes?: Uint32Array;
   /**
-   * True when the caller has already written `adds` and `deletes` to the asserted store.
+   * True when the caller has already written `adds` and `deletes` to the asserted store. Then
+   * they must be the net change: quads that were absent before and are added, and quads that
+   * were present before and are deleted. The earlier state is rebuilt from them, so a no-op
+   * delete of an absent quad would make it look present before.
    * Default false: the asserted store still has its state before the write, which lets the plan
    * skip quads that change nothing.
    */

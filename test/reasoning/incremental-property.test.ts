@@ -69,6 +69,16 @@ function concat(parts: Uint32Array[]): Uint32Array {
   return result;
 }
 
+/** Returns the quads whose presence in `store` equals `wanted`, packed. */
+function present(store: QuadStore, quads: Uint32Array, wanted: boolean): Uint32Array {
+  const flags = store.hasMany(quads);
+  const kept: number[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    if ((flags[i] === 1) === wanted) kept.push(...quads.subarray(i * 4, i * 4 + 4));
+  }
+  return Uint32Array.from(kept);
+}
+
 function copyStore(store: QuadStore): QuadStore {
   const packed: number[] = [];
   const cursor = store.match(-1, -1, -1, -1);
@@ -119,8 +129,12 @@ async function checkRuleset(ruleset: Ruleset, assertedApplied = false): Promise<
           assertedApplied,
         };
         if (assertedApplied) {
-          // DELETE before INSERT, as SPARQL Update orders them.
+          // The caller passes the net change when it has applied the write first: deletes of
+          // present quads and adds of quads absent after the deletes (DELETE before INSERT, as
+          // SPARQL Update orders them).
+          delta.deletes = present(asserted, delta.deletes, true);
           asserted.deleteMany(delta.deletes);
+          delta.adds = present(asserted, delta.adds, false);
           asserted.addMany(delta.adds);
         }
         const before = inconsistencyKeys(reasoner.checkConsistency());
