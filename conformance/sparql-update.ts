@@ -72,16 +72,7 @@ export async function runUpdateEvaluationTest(entry: ManifestEntry): Promise<Out
       return failed(`the update did not parse: ${messageOf(error)}`);
     }
     await engine.transaction(DEFAULT_DATASET, (transaction) =>
-      executeUpdate(
-        {
-          dictionary: transaction.dictionary,
-          quads: transaction.quads,
-          insert: (quads) => transaction.insert(quads),
-          delete: (quads) => transaction.delete(quads),
-        },
-        operations,
-        { timeoutMs: UPDATE_TIMEOUT_MS },
-      ),
+      executeUpdate(transaction, operations, { timeoutMs: UPDATE_TIMEOUT_MS }),
     );
     const actual = datasetQuads(engine);
     const expected = expectedQuads(after);

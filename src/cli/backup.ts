@@ -82,7 +82,7 @@ export function restoreCommand(source: string, dataDir: string, force: boolean):
   const target = path.join(dataDir, DATABASE_FILE);
   if (existsSync(target) && !force) {
     throw new InvalidArgumentError(
-      `${dataDir} already holds a database; pass --force to replace it with the backup`,
+      `${dataDir} already contains a database; pass --force to replace it with the backup`,
     );
   }
   console.error(`Verifying the backup ${source}...`);

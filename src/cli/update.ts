@@ -27,17 +27,7 @@ export async function updateCommand(
     const started = performance.now();
     const { inserted, deleted } = await engine.transaction(
       options.dataset,
-      (transaction) =>
-        executeUpdate(
-          {
-            dictionary: transaction.dictionary,
-            quads: transaction.quads,
-            insert: (quads) => transaction.insert(quads),
-            delete: (quads) => transaction.delete(quads),
-          },
-          operations,
-          { timeoutMs: options.timeoutMs },
-        ),
+      (transaction) => executeUpdate(transaction, operations, { timeoutMs: options.timeoutMs }),
       { source: 'seven-tick update' },
     );
     const seconds = (performance.now() - started) / 1000;

@@ -47,6 +47,11 @@ export interface Grant {
 /** The graphs of one dataset a principal may access with a given permission. */
 export type GraphAccess = { allGraphs: true } | { allGraphs: false; graphs: string[] };
 
+/** Returns true when the access covers the whole dataset or at least one named graph of it. */
+export function reachesAnyGraph(access: GraphAccess): boolean {
+  return access.allGraphs || access.graphs.length > 0;
+}
+
 interface GrantRow {
   principal: string;
   dataset: string;

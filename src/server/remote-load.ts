@@ -33,7 +33,7 @@ export function remoteLoader(
     const response = await policy.fetch(source, { accept: ACCEPT, maxBytes, signal });
     if (response.status < 200 || response.status > 299) {
       throw new InvalidArgumentError(
-        `LOAD <${source}> failed: the server answered ${response.status}`,
+        `LOAD <${source}> failed: the server returned status ${response.status}`,
       );
     }
     const contentType = response.headers['content-type'];

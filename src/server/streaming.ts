@@ -1,4 +1,21 @@
 /** Helpers that turn lazily evaluated results into an HTTP response body. */
+import type { FastifyReply } from 'fastify';
+import type { ServerContext } from './app.js';
+
+/**
+ * Returns a controller that aborts when the client goes away before the response is complete.
+ * It is listed in the server's active requests until the connection closes, so shutdown can
+ * cancel the work too.
+ */
+export function abortOnDisconnect(context: ServerContext, reply: FastifyReply): AbortController {
+  const controller = new AbortController();
+  context.state.activeQueries.add(controller);
+  reply.raw.on('close', () => {
+    context.state.activeQueries.delete(controller);
+    if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
+  });
+  return controller;
+}
 
 /**
  * Pulls up to `count` items of an async iterable now and returns an iterable that replays them

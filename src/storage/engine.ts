@@ -257,7 +257,7 @@ export class Engine {
    * Runs `work` as one write transaction on a dataset, after the writes queued before it.
    * When `work` resolves, its changes are written to the database in one durable commit and
    * only then applied to the in-memory indexes; when it throws, or the commit fails, nothing
-   * is written and the dictionary forgets the terms the transaction added.
+   * is written and the dictionary drops the terms the transaction added.
    */
   transaction<T>(
     dataset: string,

@@ -140,7 +140,7 @@ export class DatasetFeatures {
     return new DatasetFeatures(settings, shapes, reasoner);
   }
 
-  /** The quads queries read: the asserted snapshot, plus the inferred quads when reasoning. */
+  /** Returns the quads queries read: the asserted snapshot, plus the inferred quads when reasoning. */
   readView(asserted: QuadSource, assertedOnly: boolean): QuadSource {
     if (this.reasoner === undefined || assertedOnly) return asserted;
     return new UnionQuadSource(asserted, this.reasoner.inferred.snapshot());

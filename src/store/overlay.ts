@@ -75,12 +75,12 @@ export class OverlayStore implements QuadSource {
     return before - this.size;
   }
 
-  /** The quads this transaction adds to the base, packed. */
+  /** Returns the quads this transaction adds to the base, packed. */
   additions(): Uint32Array {
     return collect(this.added.match(ANY, ANY, ANY, ANY));
   }
 
-  /** The quads this transaction deletes from the base, packed. */
+  /** Returns the quads this transaction deletes from the base, packed. */
   deletions(): Uint32Array {
     return collect(this.removed.match(ANY, ANY, ANY, ANY));
   }

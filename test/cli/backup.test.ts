@@ -106,7 +106,7 @@ describe('backup, restore and CLI writes beside a server', () => {
     assert.ok(counts.size <= acknowledgedAfter + 1, 'the backup has writes from after it ended');
   });
 
-  it('refuses a destination that is not empty and a source that is not a backup', () => {
+  it('rejects a non-empty destination and a non-backup source', () => {
     const notEmpty = runCli(['backup', restoredDir, '--data-dir', dataDir]);
     assert.equal(notEmpty.status, 2);
     assert.match(notEmpty.stderr, /not empty/);

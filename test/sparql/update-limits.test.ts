@@ -24,16 +24,7 @@ describe('update quad limit', () => {
 
   const run = (text: string, maxUpdateQuads: number) =>
     engine.transaction(DEFAULT_DATASET, (tx) =>
-      executeUpdate(
-        {
-          dictionary: tx.dictionary,
-          quads: tx.quads,
-          insert: (quads) => tx.insert(quads),
-          delete: (quads) => tx.delete(quads),
-        },
-        parseUpdate(text),
-        { maxUpdateQuads },
-      ),
+      executeUpdate(tx, parseUpdate(text), { maxUpdateQuads }),
     );
 
   it('counts every operation of the request', async () => {

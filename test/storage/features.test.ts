@@ -29,17 +29,7 @@ async function update(
   text: string,
 ): Promise<{ inserted: number; deleted: number }> {
   const operations = parseUpdate(text);
-  const result = await engine.transaction(DEFAULT_DATASET, (tx) =>
-    executeUpdate(
-      {
-        dictionary: tx.dictionary,
-        quads: tx.quads,
-        insert: (quads) => tx.insert(quads),
-        delete: (quads) => tx.delete(quads),
-      },
-      operations,
-    ),
-  );
+  const result = await engine.transaction(DEFAULT_DATASET, (tx) => executeUpdate(tx, operations));
   return { inserted: result.inserted, deleted: result.deleted };
 }
 

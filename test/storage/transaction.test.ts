@@ -90,7 +90,7 @@ describe('Engine transactions', () => {
     assert.equal(engine.dictionary.lookup(`${EX}new1`), undefined);
   });
 
-  it('runs writers one at a time, each on the state the previous one committed', async () => {
+  it('serialises concurrent writers', async () => {
     const counts = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         engine.transaction(DEFAULT_DATASET, async (tx) => {
@@ -119,7 +119,7 @@ describe('Engine transactions', () => {
     assert.equal(result.inserted, 1);
   });
 
-  it('fails a write on a full disk with nothing applied, and still serves reads', async () => {
+  it('fails cleanly on a full disk', async () => {
     await engine.transaction(DEFAULT_DATASET, async (tx) => insertTriples(tx, [['a', 'p', 'b']]));
     // Cap the database at its current size: SQLite then reports SQLITE_FULL, as on a full disk.
     const pages = engine.db.pragma('page_count', { simple: true }) as number;

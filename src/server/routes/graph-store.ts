@@ -17,6 +17,7 @@ import { formatFromMediaType, RDF_MEDIA_TYPES, type RdfFormat } from '../../rdf/
 import { internBody, parseGraphStoreBody, registerBodyParsers } from '../graph-store-body.js';
 import { serializeQuads } from '../../rdf/serialize.js';
 import { factory, isAbsoluteIri, termFromKey } from '../../rdf/terms.js';
+import { reachesAnyGraph } from '../../security/access.js';
 import { Permission } from '../../security/permissions.js';
 import { guardedWriter, readableQuads } from '../../security/quad-access.js';
 import { DEFAULT_DATASET } from '../../storage/engine.js';
@@ -55,7 +56,7 @@ async function getGraph(
   const target = targetOf(request);
   const principal = request.principal!;
   const access = context.security.access.graphAccess(principal, Permission.Read, datasetName);
-  if (!access.allGraphs && access.graphs.length === 0) {
+  if (!reachesAnyGraph(access)) {
     context.security.access.require(principal, Permission.Read, { dataset: datasetName });
   }
   const stored = context.engine.dataset(datasetName);
@@ -101,12 +102,12 @@ async function writeGraph(
   const principal = request.principal!;
   const { access } = context.security;
   const writeAccess = access.graphAccess(principal, Permission.Write, datasetName);
-  if (!writeAccess.allGraphs && writeAccess.graphs.length === 0) {
+  if (!reachesAnyGraph(writeAccess)) {
     access.require(principal, Permission.Write, { dataset: datasetName });
   }
   // PUT replaces what is there, so it also needs delete.
   const deleteAccess = access.graphAccess(principal, Permission.Delete, datasetName);
-  if (method === 'put' && !deleteAccess.allGraphs && deleteAccess.graphs.length === 0) {
+  if (method === 'put' && !reachesAnyGraph(deleteAccess)) {
     access.require(principal, Permission.Delete, { dataset: datasetName });
   }
   context.engine.dataset(datasetName);
@@ -173,7 +174,7 @@ async function deleteGraph(
   const principal = request.principal!;
   const { access } = context.security;
   const deleteAccess = access.graphAccess(principal, Permission.Delete, datasetName);
-  if (!deleteAccess.allGraphs && deleteAccess.graphs.length === 0) {
+  if (!reachesAnyGraph(deleteAccess)) {
     access.require(principal, Permission.Delete, { dataset: datasetName });
   }
   const readAccess = access.graphAccess(principal, Permission.Read, datasetName);

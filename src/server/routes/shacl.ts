@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatFromMediaType } from '../../rdf/formats.js';
 import { serializeQuads } from '../../rdf/serialize.js';
+import { reachesAnyGraph } from '../../security/access.js';
 import { Permission } from '../../security/permissions.js';
 import { readableQuads } from '../../security/quad-access.js';
 import {
@@ -25,7 +26,7 @@ import type { ServerContext } from '../app.js';
 import { notAcceptable } from '../errors.js';
 import { parseGraphStoreBody } from '../graph-store-body.js';
 import { GRAPH_OFFERED, negotiate } from '../negotiation.js';
-import { toByteStream } from '../streaming.js';
+import { toByteStream, abortOnDisconnect } from '../streaming.js';
 
 export function registerShaclRoutes(app: FastifyInstance, context: ServerContext): void {
   app.post('/shacl', (request, reply) =>
@@ -44,7 +45,7 @@ async function answerValidation(
 ): Promise<FastifyReply> {
   const principal = request.principal!;
   const access = context.security.access.graphAccess(principal, Permission.Read, datasetName);
-  if (!access.allGraphs && access.graphs.length === 0) {
+  if (!reachesAnyGraph(access)) {
     context.security.access.require(principal, Permission.Read, { dataset: datasetName });
   }
   const stored = context.engine.dataset(datasetName);
@@ -72,12 +73,7 @@ async function answerValidation(
   }
   const program = compileShapes(graphFromQuads(shapes));
 
-  const controller = new AbortController();
-  context.state.activeQueries.add(controller);
-  reply.raw.on('close', () => {
-    context.state.activeQueries.delete(controller);
-    if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
-  });
+  const controller = abortOnDisconnect(context, reply);
   const report = await validateAsync(
     program,
     {

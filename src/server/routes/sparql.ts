@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../../errors.js';
+import { reachesAnyGraph } from '../../security/access.js';
 import { Permission } from '../../security/permissions.js';
 import { readableQuads } from '../../security/quad-access.js';
 import { isAbsoluteIri } from '../../rdf/terms.js';
@@ -33,7 +34,7 @@ import {
   formatFromQueryParameter,
   negotiate,
 } from '../negotiation.js';
-import { prefetch, toByteStream } from '../streaming.js';
+import { prefetch, toByteStream, abortOnDisconnect } from '../streaming.js';
 
 type Parameters = Record<string, string | string[] | undefined>;
 
@@ -71,7 +72,7 @@ async function answerQuery(
 
   const principal = request.principal!;
   const access = context.security.access.graphAccess(principal, Permission.Read, datasetName);
-  if (!access.allGraphs && access.graphs.length === 0) {
+  if (!reachesAnyGraph(access)) {
     context.security.access.require(principal, Permission.Read, { dataset: datasetName });
   }
   // inference=false reads the asserted quads only, without a reasoning dataset's inferences.
@@ -81,13 +82,7 @@ async function answerQuery(
     dictionary: stored.dictionary,
     quads: readableQuads(stored.quads, stored.dictionary, access),
   };
-  // Stop the evaluation when the client goes away before the response is complete.
-  const controller = new AbortController();
-  context.state.activeQueries.add(controller);
-  reply.raw.on('close', () => {
-    context.state.activeQueries.delete(controller);
-    if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
-  });
+  const controller = abortOnDisconnect(context, reply);
 
   const parsed = parseQuery(queryText);
   const queryOptions = {

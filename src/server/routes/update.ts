@@ -8,11 +8,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidArgumentError } from '../../errors.js';
 import { isAbsoluteIri } from '../../rdf/terms.js';
+import { reachesAnyGraph } from '../../security/access.js';
 import { Permission } from '../../security/permissions.js';
 import { guardedWriter, readableQuads } from '../../security/quad-access.js';
 import { executeUpdate, parseUpdate, type UpdateOperation } from '../../sparql/index.js';
 import { DEFAULT_DATASET } from '../../storage/engine.js';
 import type { ServerContext } from '../app.js';
+import { abortOnDisconnect } from '../streaming.js';
 import { auditWrite, requireWritable } from './write-guard.js';
 import { remoteLoader } from '../remote-load.js';
 
@@ -43,24 +45,19 @@ async function answerUpdate(
   const deleteAccess = access.graphAccess(principal, Permission.Delete, datasetName);
   const readAccess = access.graphAccess(principal, Permission.Read, datasetName);
   const needs = permissionsNeeded(operations);
-  if (needs.write && !canChangeAnything(writeAccess)) {
+  if (needs.write && !reachesAnyGraph(writeAccess)) {
     access.require(principal, Permission.Write, { dataset: datasetName });
   }
-  if (needs.delete && !canChangeAnything(deleteAccess)) {
+  if (needs.delete && !reachesAnyGraph(deleteAccess)) {
     access.require(principal, Permission.Delete, { dataset: datasetName });
   }
-  if (!needs.write && !needs.delete && !canChangeAnything(writeAccess)) {
+  if (!needs.write && !needs.delete && !reachesAnyGraph(writeAccess)) {
     access.require(principal, Permission.Write, { dataset: datasetName });
   }
   // Unknown datasets are reported as such only to principals allowed to know of them.
   context.engine.dataset(datasetName);
 
-  const controller = new AbortController();
-  context.state.activeQueries.add(controller);
-  reply.raw.on('close', () => {
-    context.state.activeQueries.delete(controller);
-    if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
-  });
+  const controller = abortOnDisconnect(context, reply);
 
   const started = performance.now();
   try {
@@ -124,7 +121,7 @@ async function answerUpdate(
   }
 }
 
-/** Which permissions the operations of a request need, judged from their kinds. */
+/** Returns the permissions the operations of a request need, judged from their kinds. */
 function permissionsNeeded(operations: readonly UpdateOperation[]): {
   write: boolean;
   delete: boolean;
@@ -159,10 +156,6 @@ function permissionsNeeded(operations: readonly UpdateOperation[]): {
   return { write, delete: remove };
 }
 
-function canChangeAnything(graphs: { allGraphs: boolean; graphs?: string[] }): boolean {
-  return graphs.allGraphs || (graphs.graphs?.length ?? 0) > 0;
-}
-
 /** Returns the update text and the protocol parameters, from the URL and a form body. */
 function extractUpdate(request: FastifyRequest): { text: string; parameters: Parameters } {
   const type = request.headers['content-type']?.split(';', 1)[0].trim().toLowerCase();
@@ -194,7 +187,7 @@ function extractUpdate(request: FastifyRequest): { text: string; parameters: Par
   return { text, parameters };
 }
 
-/** The protocol's graph parameters may come from both the URL and the form. */
+/** Merges the protocol's graph parameters from the URL and the form. */
 function mergeLists(a: Parameters, b: Parameters): Parameters {
   const merged: Parameters = {};
   for (const name of ['using-graph-uri', 'using-named-graph-uri']) {

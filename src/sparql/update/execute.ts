@@ -301,7 +301,7 @@ class UpdateRun {
   }
 }
 
-/** The quads of every named graph, packed. */
+/** Returns the quads of every named graph, packed. */
 function namedGraphQuads(quads: QuadSource): Uint32Array {
   const out = new QuadBuffer();
   const cursor = quads.match(ANY, ANY, ANY, ANY);
