@@ -16,7 +16,12 @@ import type { QueryProfile } from './profile.js';
 import { constructQuads, describeQuads, TermDecoder } from './forms.js';
 import { translateQuery, type ParsedQuery } from './query.js';
 import { translateUpdate, type UpdateOperation } from './update/operations.js';
-import { hasNumericCollectionMember, rejectSignedPatternLiterals } from './signed-literals.js';
+import { parseWithTemplateApart } from './construct-template.js';
+import {
+  hasNumericCollectionMember,
+  rejectSignedPatternLiterals,
+  rewriteSignedLiterals,
+} from './signed-literals.js';
 
 export type { ParsedQuery } from './query.js';
 export type { UpdateOperation } from './update/operations.js';
@@ -162,13 +167,17 @@ function parseSparql(
   sourceText: string,
   baseIri: string | undefined,
 ): { parsed: Sparql.SparqlQuery; text: string } {
-  const text = decodeCodepointEscapes(sourceText);
+  const text = rewriteSignedLiterals(decodeCodepointEscapes(sourceText));
   checkQueryNesting(text);
   const parser = new sparqljs.Parser(baseIri === undefined ? {} : { baseIRI: baseIri });
   try {
     return { parsed: parser.parse(text), text };
   } catch (error) {
     if (error instanceof RangeError) throw tooComplex(error);
+    if (error instanceof TypeError) {
+      const parsed = parseWithTemplateApart(text, (part) => parser.parse(part));
+      if (parsed !== undefined) return { parsed, text };
+    }
     throw syntaxErrorOf(error, text);
   }
 }
@@ -183,10 +192,6 @@ interface JisonError {
 }
 
 /**
- * Converts a sparqljs (Jison) error. Its `loc` can be the token before the unexpected one, so
- * the column is that of the unexpected text when it occurs on the line after `loc`.
- */
-/**
  * Turns a stack overflow (a very long chain of UNION, OPTIONAL or operators, which the parser
  * and translator handle recursively) into a client error instead of a 500.
  */
@@ -198,6 +203,10 @@ function tooComplex(cause: RangeError): KgError {
   );
 }
 
+/**
+ * Converts a sparqljs (Jison) error. Its `loc` can be the token before the unexpected one, so
+ * the column is that of the unexpected text when it occurs on the line after `loc`.
+ */
 function syntaxErrorOf(error: unknown, source: string): SparqlSyntaxError {
   const jison = error as JisonError;
   const loc = jison.hash?.loc;

@@ -1,40 +1,91 @@
 /**
- * A guard for a sparqljs 3.7 defect: it parses the literal `+5` as "5", dropping the sign.
- * In expressions that is harmless because the values are equal. In a triple pattern it would
- * match a different RDF term, so such queries raise UnsupportedFeatureError instead.
+ * Works around a sparqljs 3.7 defect: it parses the literal `+5` as "5", dropping the sign.
+ * Outside parentheses, where a term can only be part of a triple pattern, a template, quad
+ * data or VALUES, `rewriteSignedLiterals` spells such a literal out as a typed literal with the
+ * same lexical form, which sparqljs keeps. Inside parentheses the sign is harmless in
+ * expressions (the values are equal); in an RDF collection of a triple pattern it would match
+ * a different RDF term, so `rejectSignedPatternLiterals` refuses that case.
  */
 import { UnsupportedFeatureError } from '../errors.js';
-import { RDF_NS } from '../rdf/terms.js';
+import { RDF_NS, XSD } from '../rdf/terms.js';
 import type { Expression, Operator } from './algebra.js';
 import { isNumericDatatype } from './expressions/numeric.js';
 import { valueFromKey } from './expressions/values.js';
 import type { ParsedQuery, TemplateTerm } from './query.js';
+import { skipString } from './query-text.js';
 
-/** Positions of numeric literals with a leading `+` in a query text. */
-export interface SignedLiterals {
-  /** Outside parentheses, where only triple patterns and templates put terms. */
-  readonly outsideParentheses: boolean;
-  /** Anywhere: in expressions, or in RDF collections `( ... )` of triple patterns. */
-  readonly anywhere: boolean;
+/** A numeric literal with a leading `+`: its text span and whether it is inside parentheses. */
+interface SignedLiteral {
+  start: number;
+  end: number;
+  inParentheses: boolean;
 }
 
 /**
- * Throws UnsupportedFeatureError when a numeric literal with a leading `+` may be a term of a
- * triple pattern: outside parentheses, or anywhere when a pattern contains an RDF collection
- * with a numeric member (`hasNumericCollectionMember`). Strings, IRIs and comments are skipped.
+ * Returns the query with every `+`-signed numeric literal outside parentheses written as
+ * `"+…"^^<xsd type>`. Strings, IRIs and comments are left alone.
+ */
+export function rewriteSignedLiterals(query: string): string {
+  const found = findSignedLiterals(query).filter((literal) => !literal.inParentheses);
+  if (found.length === 0) return query;
+  let result = '';
+  let from = 0;
+  for (const { start, end } of found) {
+    const lexical = query.slice(start, end);
+    result += `${query.slice(from, start)}"${lexical}"^^<${XSD}${numericType(lexical)}>`;
+    from = end;
+  }
+  return result + query.slice(from);
+}
+
+/**
+ * Throws UnsupportedFeatureError when a numeric literal with a leading `+` inside parentheses
+ * may be a member of an RDF collection in a triple pattern (`hasNumericCollectionMember`).
+ * Run it on the rewritten text, so literals outside parentheses are no longer counted.
  */
 export function rejectSignedPatternLiterals(
   query: string,
   hasNumericCollectionMember: () => boolean,
 ): void {
   const found = findSignedLiterals(query);
-  if (found.outsideParentheses || (found.anywhere && hasNumericCollectionMember())) {
-    throw new UnsupportedFeatureError('numeric literal with a leading + in a triple pattern');
+  if (found.length > 0 && hasNumericCollectionMember()) {
+    throw new UnsupportedFeatureError(
+      'numeric literal with a leading + in an RDF collection of a triple pattern',
+    );
   }
 }
 
-function findSignedLiterals(query: string): SignedLiterals {
-  let anywhere = false;
+/** The XSD datatype local name of a numeric token (SPARQL INTEGER, DECIMAL or DOUBLE). */
+function numericType(lexical: string): string {
+  if (/[eE]/.test(lexical)) return 'double';
+  return lexical.includes('.') ? 'decimal' : 'integer';
+}
+
+/** Returns the index after the numeric token that starts with the sign at `start`. */
+function numberEnd(query: string, start: number): number {
+  let i = start + 1;
+  const digits = () => {
+    while (i < query.length && query.charCodeAt(i) >= 48 && query.charCodeAt(i) <= 57) i++;
+  };
+  digits();
+  // A dot belongs to the number only when a digit follows; otherwise it ends the triple.
+  if (query[i] === '.' && /[0-9]/.test(query[i + 1] ?? '')) {
+    i++;
+    digits();
+  }
+  if (/[eE]/.test(query[i] ?? '')) {
+    const exponentStart = i;
+    i++;
+    if (query[i] === '+' || query[i] === '-') i++;
+    const before = i;
+    digits();
+    if (i === before) i = exponentStart;
+  }
+  return i;
+}
+
+function findSignedLiterals(query: string): SignedLiteral[] {
+  const found: SignedLiteral[] = [];
   let depth = 0;
   let i = 0;
   while (i < query.length) {
@@ -55,35 +106,17 @@ function findSignedLiterals(query: string): SignedLiterals {
       i++;
     } else if (
       c === '+' &&
-      /[0-9.]/.test(query[i + 1] ?? '') &&
+      /[0-9]/.test(query[query[i + 1] === '.' ? i + 2 : i + 1] ?? '') &&
       !/[\w)\]]/.test(query[i - 1] ?? '')
     ) {
-      if (depth === 0) return { outsideParentheses: true, anywhere: true };
-      anywhere = true;
-      i++;
+      const end = numberEnd(query, i);
+      found.push({ start: i, end, inParentheses: depth > 0 });
+      i = end;
     } else {
       i++;
     }
   }
-  return { outsideParentheses: false, anywhere };
-}
-
-/** Returns the index after the string literal starting at `start` (short or long form). */
-function skipString(query: string, start: number): number {
-  const quote = query[start]!;
-  const long = query.startsWith(quote.repeat(3), start);
-  const delimiter = long ? quote.repeat(3) : quote;
-  let i = start + delimiter.length;
-  while (i < query.length) {
-    if (query[i] === '\\') {
-      i += 2;
-      continue;
-    }
-    if (query.startsWith(delimiter, i)) return i + delimiter.length;
-    if (!long && query[i] === '\n') return i;
-    i++;
-  }
-  return query.length;
+  return found;
 }
 
 const RDF_FIRST = `${RDF_NS}first`;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SparqlSyntaxError, UnsupportedFeatureError } from '../../src/errors.js';
-import { executeQuery, parseQuery } from '../../src/sparql/index.js';
+import { executeQuery, parseQuery, parseUpdate } from '../../src/sparql/index.js';
 import { naiveDatasetFromTrig } from './naive-source.js';
 import { PREFIXES } from './helpers.js';
 
@@ -61,11 +61,13 @@ describe('unsupported features', () => {
       'SELECT * { ?s ?p ?o FILTER NOT EXISTS { ?s ?p ?o MINUS { ?s :q ?o } } }',
       'MINUS inside EXISTS',
     ],
-    ['SELECT * { ?s :p +5 }', 'numeric literal with a leading + in a triple pattern'],
-    ['SELECT * { ?s :p (1 +5) }', 'numeric literal with a leading + in a triple pattern'],
+    [
+      'SELECT * { ?s :p (1 +5) }',
+      'numeric literal with a leading + in an RDF collection of a triple pattern',
+    ],
     [
       'SELECT * { ?s ?p ?o FILTER EXISTS { ?s :p (+5) } }',
-      'numeric literal with a leading + in a triple pattern',
+      'numeric literal with a leading + in an RDF collection of a triple pattern',
     ],
     ['SELECT * { SERVICE <http://remote/sparql> { ?s ?p ?o } }', 'SERVICE'],
     [
@@ -196,5 +198,74 @@ describe('parse cache', () => {
     const text = 'SELECT ?broken {';
     assert.throws(() => parseQuery(text), SparqlSyntaxError);
     assert.throws(() => parseQuery(text), SparqlSyntaxError);
+  });
+});
+
+describe('signed numeric literals in patterns and data', () => {
+  const XSD = 'http://www.w3.org/2001/XMLSchema#';
+  const objects = (query: string): string[] =>
+    [...JSON.stringify(parseQuery(query).algebra).matchAll(/"key":"(\\"[^"]*\\"\^\^[^"]*)"/g)].map(
+      (match) => match[1]!.replaceAll('\\"', '"'),
+    );
+
+  it('keeps the sign and the datatype of each numeric form', () => {
+    assert.deepEqual(objects('SELECT * { ?s ?a +1 . ?s ?b +1.5 . ?s ?c +1e3 . ?s ?d +.5 }'), [
+      `"+1"^^${XSD}integer`,
+      `"+1.5"^^${XSD}decimal`,
+      `"+1e3"^^${XSD}double`,
+      `"+.5"^^${XSD}decimal`,
+    ]);
+  });
+
+  it('ends an integer at a dot that ends the triple', () => {
+    assert.deepEqual(objects('SELECT * { ?s ?a +5. ?s ?b ?c }'), [`"+5"^^${XSD}integer`]);
+  });
+
+  it('leaves strings, IRIs and comments alone', () => {
+    const [pattern] = (
+      parseQuery('SELECT * { ?s <http://x/+1> "+2" # +3\n }').algebra as unknown as {
+        input: { patterns: { predicate: { key: string }; object: { key: string } }[] };
+      }
+    ).input.patterns;
+    assert.equal(pattern!.predicate.key, 'http://x/+1');
+    assert.equal(pattern!.object.key, '"+2"');
+  });
+
+  it('keeps the sign in INSERT DATA', () => {
+    const [operation] = parseUpdate('INSERT DATA { <http://a> <http://b> +7 }');
+    assert.ok(operation?.type === 'insertData');
+    assert.deepEqual(operation.quads[0]!.object, { key: `"+7"^^${XSD}integer` });
+  });
+});
+
+describe('CONSTRUCT templates the parser cannot read directly', () => {
+  const RDF = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#';
+
+  it('reads a blank node property list with no predicates after it', async () => {
+    const dataset = naiveDatasetFromTrig('<http://a> <http://b> <http://c> .');
+    const query = `PREFIX rdf: <${RDF}>
+      CONSTRUCT { [ rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ] . }
+      WHERE { ?s ?p ?o . }`;
+    const parsed = parseQuery(query);
+    assert.equal(parsed.template.length, 3);
+    const subjects = new Set(parsed.template.map((triple) => JSON.stringify(triple.subject)));
+    assert.equal(subjects.size, 1, 'one blank node for the three triples');
+    const result = await executeQuery(dataset, query);
+    assert.equal(result.type, 'quads');
+  });
+
+  it('keeps the FROM clause, the WHERE clause and the modifiers after the template', () => {
+    const parsed = parseQuery(
+      'CONSTRUCT { [ <http://p> ?o ] } FROM <http://g> WHERE { ?s ?p ?o } LIMIT 2',
+    );
+    assert.equal(parsed.template.length, 1);
+    assert.equal(JSON.stringify(parsed.algebra).includes('"limit"'), true);
+  });
+
+  it('still reports a real syntax error in such a template', () => {
+    assert.throws(
+      () => parseQuery('CONSTRUCT { [ <http://p> ?o ] ?? } WHERE { ?s ?p ?o }'),
+      SparqlSyntaxError,
+    );
   });
 });
