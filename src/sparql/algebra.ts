@@ -210,6 +210,14 @@ export type Operator =
   | Distinct
   | Slice;
 
+/**
+ * Operators that run without the values their caller seeds them with, and whose solutions
+ * then join those values. A subquery is evaluated on its own and joined with its context
+ * (SPARQL 1.1, section 18.2.1), even where the caller seeds outer values, as EXISTS does;
+ * seeding its input would let the subquery's LIMIT, aggregates and projection act on them.
+ */
+export const SEED_ISOLATED = new WeakSet<Operator>();
+
 /** Returns the slots an expression reads. */
 export function expressionSlots(expression: Expression, into = new Set<number>()): Set<number> {
   switch (expression.type) {

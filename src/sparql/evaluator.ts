@@ -11,6 +11,7 @@ import {
   type LeftJoin,
   type Minus,
   type Operator,
+  SEED_ISOLATED,
   type OrderCondition,
   type Values,
 } from './algebra.js';
@@ -87,11 +88,27 @@ export class Evaluator implements ExpressionEnvironment {
    * inside EXISTS, where it carries the outer solution's values.
    */
   *run(op: Operator, seed: Solution = this.ctx.emptySolution()): SolutionStream {
+    if (SEED_ISOLATED.has(op) && seed.some((id) => id !== UNBOUND)) {
+      return yield* this.joinSeed(op, seed);
+    }
     const profile = this.ctx.profile;
     if (profile === undefined) return yield* this.runOperator(op, seed);
     for (const item of this.runOperator(op, seed)) {
       if (item !== PAUSE) profile.countRow(op);
       yield item;
+    }
+  }
+
+  /** Runs `op` unseeded and yields each of its solutions that is compatible with `seed`. */
+  private *joinSeed(op: Operator, seed: Solution): SolutionStream {
+    for (const solution of this.run(op, this.ctx.emptySolution())) {
+      if (solution === PAUSE) {
+        yield PAUSE;
+        continue;
+      }
+      const merged = merge(seed, solution);
+      if (merged !== undefined) yield merged;
+      else if (this.ctx.step()) yield PAUSE;
     }
   }
 
@@ -143,12 +160,19 @@ export class Evaluator implements ExpressionEnvironment {
       case 'extend':
         for (const solution of this.run(op.input, seed)) {
           if (solution !== PAUSE) {
+            let id = UNBOUND;
             try {
-              solution[op.slot] = this.ctx.idOf(
-                evaluateExpression(op.expression, solution, this).key,
-              );
+              id = this.ctx.idOf(evaluateExpression(op.expression, solution, this).key);
             } catch (error) {
               if (!(error instanceof ExpressionError)) throw error;
+            }
+            // Only inside EXISTS can the slot be bound already, by the outer solution; the
+            // BIND then keeps the solution when both agree, as a join would.
+            const current = solution[op.slot]!;
+            if (current === UNBOUND) solution[op.slot] = id;
+            else if (id !== UNBOUND && id !== current) {
+              if (this.ctx.step()) yield PAUSE;
+              continue;
             }
           }
           yield solution;

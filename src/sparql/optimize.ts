@@ -3,10 +3,23 @@
  * certainly binds every variable they read, and into BGPs, where the planner runs them right
  * after the pattern that binds their last variable.
  */
-import { certainSlots, expressionSlots, type Expression, type Operator } from './algebra.js';
+import {
+  certainSlots,
+  expressionSlots,
+  SEED_ISOLATED,
+  type Expression,
+  type Operator,
+} from './algebra.js';
 
 /** Returns an equivalent operator tree with filters pushed down as far as they safely go. */
 export function pushDownFilters(op: Operator): Operator {
+  const result = pushDown(op);
+  // The copy of a subquery's root must run isolated from seeds as the original would.
+  if (result !== op && SEED_ISOLATED.has(op)) SEED_ISOLATED.add(result);
+  return result;
+}
+
+function pushDown(op: Operator): Operator {
   switch (op.type) {
     case 'filter':
       return placeFilter(op.expression, pushDownFilters(op.input));

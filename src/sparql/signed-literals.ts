@@ -55,7 +55,7 @@ export function rejectSignedPatternLiterals(
   }
 }
 
-/** The XSD datatype local name of a numeric token (SPARQL INTEGER, DECIMAL or DOUBLE). */
+/** Returns the XSD datatype local name of a numeric token (SPARQL INTEGER, DECIMAL or DOUBLE). */
 function numericType(lexical: string): string {
   if (/[eE]/.test(lexical)) return 'double';
   return lexical.includes('.') ? 'decimal' : 'integer';

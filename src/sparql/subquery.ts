@@ -5,7 +5,7 @@
  */
 import type * as Sparql from 'sparqljs';
 import { UnsupportedFeatureError } from '../errors.js';
-import type { GraphTarget, Operator } from './algebra.js';
+import { SEED_ISOLATED, type GraphTarget, type Operator } from './algebra.js';
 import { needsGrouping } from './group.js';
 import { translateQuery, type TranslationScope } from './query.js';
 import type { TranslationContext } from './translate.js';
@@ -16,9 +16,6 @@ export function translateSubquery(
   graph: GraphTarget,
   context: TranslationContext,
 ): Operator {
-  // EXISTS runs its pattern with the outer values already bound, which would make the
-  // subquery's Project drop them.
-  if (context.insideExists) throw new UnsupportedFeatureError('subquery inside EXISTS');
   if (graph.type === 'variable') {
     // Under GRAPH ?g the subquery runs once for all graphs, which gives per-graph results
     // only for operators that treat each graph's solutions independently.
@@ -35,5 +32,6 @@ export function translateSubquery(
       : { variables: context.variables, graph, baseIri: context.baseIri };
   const nested = translateQuery(subquery, scope);
   for (const name of nested.variables) context.inScope.add(name);
+  SEED_ISOLATED.add(nested.algebra);
   return nested.algebra;
 }

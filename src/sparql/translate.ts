@@ -193,7 +193,6 @@ function translateGroupParts(
         add(translateGraph(pattern, context));
         break;
       case 'bind': {
-        if (context.insideExists) throw new UnsupportedFeatureError('BIND inside EXISTS');
         context.inScope.add(pattern.variable.value);
         const expression = translateExpression(pattern.expression, context, graph);
         const slot = context.variables.slotOf(pattern.variable.value);
@@ -201,11 +200,9 @@ function translateGroupParts(
         break;
       }
       case 'values':
-        if (context.insideExists) throw new UnsupportedFeatureError('VALUES inside EXISTS');
         add(translateValues(pattern.values, context));
         break;
       case 'minus': {
-        if (context.insideExists) throw new UnsupportedFeatureError('MINUS inside EXISTS');
         // Variables of the MINUS pattern are not in scope of the enclosing group.
         const right = translateGroup(pattern.patterns, graph, { ...context, inScope: new Set() });
         const variableSlots = [...mentionedSlots(right)].filter((slot) =>

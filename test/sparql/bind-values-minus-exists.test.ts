@@ -149,5 +149,40 @@ for (const backend of BACKENDS) {
       const rows = await selectRows(data, 'SELECT ?s (EXISTS { ?s :q ?o } AS ?has) { ?s :p 1 }');
       assert.deepEqual(rows, [`s=http://example.org/a has="true"^^${XSD}boolean`]);
     });
+
+    it('keeps a BIND that agrees with the outer value', async () => {
+      const rows = await selectRows(data, 'SELECT ?s { ?s :p ?v FILTER EXISTS { BIND(2 AS ?v) } }');
+      assert.deepEqual(rows, ['s=http://example.org/b']);
+    });
+
+    it('joins VALUES with the outer values', async () => {
+      const rows = await selectSorted(
+        data,
+        'SELECT ?s { ?s :p ?v FILTER EXISTS { VALUES ?v { 1 3 } } }',
+      );
+      assert.deepEqual(rows, ['s=http://example.org/a', 's=http://example.org/c']);
+    });
+
+    it('applies MINUS to the seeded pattern', async () => {
+      const rows = await selectSorted(
+        data,
+        'SELECT ?s { ?s :p ?v FILTER EXISTS { ?s :p ?w MINUS { ?s :q ?o } } }',
+      );
+      assert.deepEqual(rows, ['s=http://example.org/b', 's=http://example.org/c']);
+    });
+
+    it('evaluates a subquery on its own before joining the outer values', async () => {
+      // Seeded with each outer ?s, LIMIT 1 would keep every subject; joined, only :c.
+      const limited = await selectRows(
+        data,
+        'SELECT ?s { ?s :p ?v FILTER EXISTS { { SELECT ?s { ?s :p ?w } ORDER BY DESC(?w) LIMIT 1 } } }',
+      );
+      assert.deepEqual(limited, ['s=http://example.org/c']);
+      const aggregated = await selectRows(
+        data,
+        'SELECT ?s { ?s :p ?v FILTER NOT EXISTS { { SELECT (MAX(?w) AS ?v) { ?t :p ?w } } } }',
+      );
+      assert.deepEqual(aggregated.sort(), ['s=http://example.org/a', 's=http://example.org/b']);
+    });
   });
 }

@@ -55,12 +55,6 @@ describe('unsupported features', () => {
       'SELECT * { GRAPH ?g { { SELECT ?s { ?s ?p ?o } LIMIT 1 } } }',
       'LIMIT or OFFSET in a subquery inside GRAPH ?var',
     ],
-    ['SELECT * { ?s ?p ?o FILTER EXISTS { ?s :q ?x BIND(1 AS ?y) } }', 'BIND inside EXISTS'],
-    ['SELECT * { ?s ?p ?o FILTER EXISTS { VALUES ?x { 1 } } }', 'VALUES inside EXISTS'],
-    [
-      'SELECT * { ?s ?p ?o FILTER NOT EXISTS { ?s ?p ?o MINUS { ?s :q ?o } } }',
-      'MINUS inside EXISTS',
-    ],
     [
       'SELECT * { ?s :p (1 +5) }',
       'numeric literal with a leading + in an RDF collection of a triple pattern',

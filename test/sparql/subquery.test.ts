@@ -76,7 +76,6 @@ for (const backend of BACKENDS) {
 
 describe('unsupported subqueries', () => {
   const cases = [
-    ['inside EXISTS', 'SELECT * { ?s :score ?v FILTER EXISTS { { SELECT ?s { ?s :name ?n } } } }'],
     ['with LIMIT inside GRAPH ?g', 'SELECT * { GRAPH ?g { { SELECT ?s { ?s ?p ?o } LIMIT 1 } } }'],
     [
       'with aggregates inside GRAPH ?g',
