@@ -8,7 +8,7 @@
  * template holds only triples, so `<` there always opens an IRI.
  */
 import type * as Sparql from 'sparqljs';
-import { skipString } from './query-text.js';
+import { skipOpaque } from './query-text.js';
 
 interface TemplateSpan {
   /** Index of the CONSTRUCT keyword. */
@@ -19,27 +19,12 @@ interface TemplateSpan {
   close: number;
 }
 
-/** Returns the index after a comment, string or IRI starting at `i`, or `i` if none does. */
-function skipOpaque(text: string, i: number, iris: boolean): number {
-  const c = text[i];
-  if (c === '#') {
-    const end = text.indexOf('\n', i);
-    return end < 0 ? text.length : end + 1;
-  }
-  if (c === '"' || c === "'") return skipString(text, i);
-  if (iris && c === '<') {
-    const end = text.indexOf('>', i);
-    return end < 0 ? text.length : end + 1;
-  }
-  return i;
-}
-
 /** Finds the template of a CONSTRUCT query; undefined for the short form CONSTRUCT WHERE. */
 function findTemplate(text: string): TemplateSpan | undefined {
   let i = 0;
   let keyword = -1;
   while (i < text.length && keyword < 0) {
-    const next = skipOpaque(text, i, true);
+    const next = skipOpaque(text, i);
     if (next !== i) {
       i = next;
     } else if (/^construct\b/i.test(text.slice(i, i + 10)) && !/\w/.test(text[i - 1] ?? '')) {
@@ -53,7 +38,7 @@ function findTemplate(text: string): TemplateSpan | undefined {
   if (open < 0 || !/^\s*$/.test(text.slice(keyword + 'construct'.length, open))) return undefined;
   let depth = 0;
   for (i = open; i < text.length;) {
-    const next = skipOpaque(text, i, true);
+    const next = skipOpaque(text, i);
     if (next !== i) {
       i = next;
       continue;

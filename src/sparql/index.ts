@@ -17,6 +17,7 @@ import { constructQuads, describeQuads, TermDecoder } from './forms.js';
 import { translateQuery, type ParsedQuery } from './query.js';
 import { translateUpdate, type UpdateOperation } from './update/operations.js';
 import { parseWithTemplateApart } from './construct-template.js';
+import { parseLargeQuadData } from './update/quad-data.js';
 import {
   hasNumericCollectionMember,
   rejectSignedPatternLiterals,
@@ -143,6 +144,8 @@ function parseQueryText(queryText: string, baseIri: string | undefined): ParsedQ
  * (also for a query) and UnsupportedFeatureError.
  */
 export function parseUpdate(updateText: string, baseIri?: string): UpdateOperation[] {
+  const quadData = parseLargeQuadData(decodeCodepointEscapes(updateText), baseIri);
+  if (quadData !== undefined) return quadData;
   const { parsed } = parseSparql(updateText, baseIri);
   // An update request of only comments and prologue is valid and does nothing; sparqljs
   // returns it as a query object without a query form.

@@ -20,3 +20,22 @@ export function skipString(text: string, start: number): number {
   }
   return text.length;
 }
+
+/**
+ * Returns the index after a comment, string literal or IRI starting at `i`, or `i` when none
+ * starts there. Only for text where `<` always opens an IRI: templates and quad data, not
+ * expressions, where it is less-than.
+ */
+export function skipOpaque(text: string, i: number): number {
+  const c = text[i];
+  if (c === '#') {
+    const end = text.indexOf('\n', i);
+    return end < 0 ? text.length : end + 1;
+  }
+  if (c === '"' || c === "'") return skipString(text, i);
+  if (c === '<') {
+    const end = text.indexOf('>', i);
+    return end < 0 ? text.length : end + 1;
+  }
+  return i;
+}
