@@ -13,6 +13,56 @@ import type { QuadCursor, TermId } from './types.js';
 
 const EMPTY = new Uint32Array(0);
 
+function equalsRecord(
+  records: Uint32Array,
+  i: number,
+  k0: number,
+  k1: number,
+  k2: number,
+  k3: number,
+): boolean {
+  const w = i * RECORD_WORDS;
+  return (
+    records[w] === k0 && records[w + 1] === k1 && records[w + 2] === k2 && records[w + 3] === k3
+  );
+}
+
+/**
+ * The first record at or after `from` among the first `count` that is not less than the key:
+ * doubling steps find a range, then a binary search inside it. Costs O(log distance).
+ */
+function gallop(
+  records: Uint32Array,
+  from: number,
+  count: number,
+  k0: number,
+  k1: number,
+  k2: number,
+  k3: number,
+): number {
+  let lo = from;
+  let step = 1;
+  let hi = from;
+  while (hi < count && compareRecordKey(records, hi, k0, k1, k2, k3) < 0) {
+    lo = hi + 1;
+    hi = from + step;
+    step *= 2;
+  }
+  return lowerBound(records, lo, Math.min(hi, count), 4, k0, k1, k2, k3);
+}
+
+function compareRecordKey(
+  records: Uint32Array,
+  i: number,
+  k0: number,
+  k1: number,
+  k2: number,
+  k3: number,
+): number {
+  const w = i * RECORD_WORDS;
+  return records[w]! - k0 || records[w + 1]! - k1 || records[w + 2]! - k2 || records[w + 3]! - k3;
+}
+
 export class IndexRuns {
   /** Sorted records in the first baseCount slots; never written while it is a base run. */
   base: Uint32Array = EMPTY;
@@ -45,6 +95,37 @@ export class IndexRuns {
     const i = findRecord(this.base, this.baseCount, k0, k1, k2, k3);
     if (i >= 0 && (this.tombstoneCount === 0 || !isSet(this.tombstones, i))) return true;
     return findRecord(this.delta, this.deltaCount, k0, k1, k2, k3) >= 0;
+  }
+
+  /**
+   * Batched membership for probes sorted ascending on their first three columns. Probe k is
+   * the record (k0, k1, k2) of `probes` plus `k3` for the last column; word 3 of each probe
+   * holds its position in the caller's order, where a found probe's `found` byte is set to 1.
+   * Both runs are walked forward once with galloping searches, so nearby probes cost a few
+   * comparisons each instead of a full binary search.
+   */
+  hasSorted(probes: Uint32Array, probeCount: number, k3: number, found: Uint8Array): void {
+    let b = 0;
+    let d = 0;
+    for (let k = 0, w = 0; k < probeCount; k++, w += RECORD_WORDS) {
+      const k0 = probes[w]!;
+      const k1 = probes[w + 1]!;
+      const k2 = probes[w + 2]!;
+      b = gallop(this.base, b, this.baseCount, k0, k1, k2, k3);
+      if (
+        b < this.baseCount &&
+        equalsRecord(this.base, b, k0, k1, k2, k3) &&
+        (this.tombstoneCount === 0 || !isSet(this.tombstones, b))
+      ) {
+        found[probes[w + 3]!] = 1;
+        continue;
+      }
+      if (this.deltaCount === 0) continue;
+      d = gallop(this.delta, d, this.deltaCount, k0, k1, k2, k3);
+      if (d < this.deltaCount && equalsRecord(this.delta, d, k0, k1, k2, k3)) {
+        found[probes[w + 3]!] = 1;
+      }
+    }
   }
 
   /** Number of live records whose first `prefixLength` columns equal k0..k3. */

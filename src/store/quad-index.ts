@@ -83,6 +83,10 @@ export class QuadIndex {
     return this.runs.has(k0, k1, k2, k3);
   }
 
+  hasSorted(probes: Uint32Array, probeCount: number, k3: number, found: Uint8Array): void {
+    this.runs.hasSorted(probes, probeCount, k3, found);
+  }
+
   /** Inserts a record that is not present. */
   insert(k0: number, k1: number, k2: number, k3: number): void {
     // An absent record can only be in the base run as a tombstoned copy.

@@ -243,6 +243,17 @@ describe('QuadStore against a model', () => {
     );
   });
 
+  it('matches batched lookups of one graph, which hasMany sorts and merges', () => {
+    // Batches of 64 or more quads in one graph take the sorted path of hasMany.
+    const options = { maxDeltaQuads: 16, minDeltaQuads: 4, compactionRatio: 0.25 };
+    for (const graph of [fc.constant(0), fc.constant(5)]) {
+      fc.assert(
+        fc.property(operations(smallIds, 150, graph), (ops) => runAgainstModel(ops, options)),
+        { numRuns: 100 },
+      );
+    }
+  });
+
   it('matches with default options', () => {
     fc.assert(
       fc.property(operations(smallIds, 80), (ops) => runAgainstModel(ops, {})),
