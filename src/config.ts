@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from './errors.js';
+import type { IncidentConfig } from './security/incident.js';
 import type { JwtConfig } from './security/jwt.js';
 import type { OutboundConfig } from './security/outbound.js';
 
@@ -35,6 +36,8 @@ export interface Config {
   addressBlockThreshold: number;
   /** Lifetime of a session token from POST /auth/login, in seconds. */
   sessionTtlSeconds: number;
+  /** Seconds a session token may go unused before it is revoked; at least 120. */
+  sessionIdleSeconds: number;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
   /** Requests per second one client address may send on average (token bucket refill rate). */
@@ -58,6 +61,8 @@ export interface Config {
   outbound?: OutboundConfig;
   /** Bearer JWT (OIDC access token) verification; off when absent. */
   jwt?: JwtConfig;
+  /** Automatic incident raising, the incident webhook and the start-up audit check. */
+  incident?: IncidentConfig;
 }
 
 export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
@@ -73,6 +78,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   maxUpdateQuads: 10_000_000,
   addressBlockThreshold: 10,
   sessionTtlSeconds: 3600,
+  sessionIdleSeconds: 900,
   logLevel: 'info',
   // Generous enough for batch clients and test suites on one address. On a public network, a
   // proxy in front with tighter per-client limits is still advisable.
@@ -96,6 +102,7 @@ const NUMERIC_KEYS: readonly ConfigKey[] = [
   'maxUpdateQuads',
   'addressBlockThreshold',
   'sessionTtlSeconds',
+  'sessionIdleSeconds',
   'addressRateLimitPerSecond',
   'addressRateLimitBurst',
   'principalRateLimitPerSecond',
@@ -110,7 +117,7 @@ const STRING_KEYS: readonly ConfigKey[] = [
   'logLevel',
 ];
 const STRING_LIST_KEYS: readonly ConfigKey[] = ['corsOrigins', 'trustedProxies'];
-const OBJECT_KEYS: readonly ConfigKey[] = ['outbound', 'jwt'];
+const OBJECT_KEYS: readonly ConfigKey[] = ['outbound', 'jwt', 'incident'];
 
 /** Environment variables and the setting each one sets. */
 const ENVIRONMENT: Record<string, ConfigKey> = {
@@ -175,6 +182,8 @@ function setValue(target: Partial<Config>, key: string, value: unknown, origin: 
     target.outbound = outboundSettings(value, origin);
   } else if (key === 'jwt') {
     target.jwt = jwtSettings(value, origin);
+  } else if (key === 'incident') {
+    target.incident = incidentSettings(value, origin);
   } else {
     const valid = [...NUMERIC_KEYS, ...STRING_KEYS, ...STRING_LIST_KEYS, ...OBJECT_KEYS].join(', ');
     throw new ConfigError(`Unknown setting ${key} in ${origin}; valid settings: ${valid}`);
@@ -206,6 +215,13 @@ export function resolveConfig(
     throw new ConfigError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
   }
   if (config.port > 65535) throw new ConfigError(`port must be at most 65535, got ${config.port}`);
+  // The last use of a token is stored at most once a minute, so a shorter idle timeout could
+  // end a session that is in use.
+  if (config.sessionIdleSeconds < 120) {
+    throw new ConfigError(
+      `sessionIdleSeconds must be at least 120, got ${config.sessionIdleSeconds}`,
+    );
+  }
   if (Boolean(config.tlsCert) !== Boolean(config.tlsKey)) {
     throw new ConfigError('TLS needs both a certificate (--tls-cert) and a key (--tls-key)');
   }
@@ -341,6 +357,38 @@ function jwtSettings(value: unknown, origin: string): JwtConfig {
     }
   }
   return jwt as unknown as JwtConfig;
+}
+
+/** Upper bounds of the incident settings that take a number. */
+const INCIDENT_MAXIMUMS: Readonly<Record<string, number>> = {
+  windowSeconds: 3600,
+  webhookTimeoutMs: 30_000,
+};
+
+function incidentSettings(value: unknown, origin: string): IncidentConfig {
+  const incident = nestedObject(
+    value,
+    {
+      windowSeconds: 'integer',
+      mediumViolations: 'integer',
+      highViolations: 'integer',
+      webhookUrl: 'string',
+      webhookTimeoutMs: 'integer',
+      serverName: 'string',
+      auditCheckBytes: 'integer',
+    },
+    'incident',
+    origin,
+  );
+  for (const [field, maximum] of Object.entries(INCIDENT_MAXIMUMS)) {
+    const number = incident[field] as number | undefined;
+    if (number !== undefined && (number < 1 || number > maximum)) {
+      throw new ConfigError(
+        `incident.${field} in ${origin} must be from 1 to ${maximum}, got ${number}`,
+      );
+    }
+  }
+  return incident as IncidentConfig;
 }
 
 function kebab(key: string): string {

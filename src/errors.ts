@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'STORAGE',
   'STORAGE_CORRUPT',
   'STORAGE_FULL',
+  'STORAGE_IO_ERROR',
   'NOT_FOUND',
   'INVALID_ARGUMENT',
   'AUTHENTICATION_REQUIRED',
@@ -141,6 +142,21 @@ export class StorageError extends KgError {
 export class StorageFullError extends KgError {
   constructor(message: string, cause?: unknown) {
     super('STORAGE_FULL', message, { cause });
+  }
+}
+
+/**
+ * A disk I/O error (a failed write or fsync, SQLite's SQLITE_IOERR family) failed a commit. The
+ * engine then rejects every later write with this error until the process restarts, because
+ * after a failed fsync the operating system may have dropped pages that SQLite wrote earlier.
+ */
+export class StorageIoError extends KgError {
+  /** True on the error of the commit that failed; false on the writes rejected after it. */
+  readonly disabledWrites: boolean;
+
+  constructor(message: string, options: { cause?: unknown; disabledWrites: boolean }) {
+    super('STORAGE_IO_ERROR', message, { cause: options.cause });
+    this.disabledWrites = options.disabledWrites;
   }
 }
 

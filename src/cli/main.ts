@@ -19,6 +19,7 @@ import {
   userPasswd,
   userRemove,
 } from './accounts.js';
+import { grantAdd, grantList, grantRevoke, userUnlock } from './grants.js';
 import { checkCommand, datasetCreate, datasetDrop, datasetList, datasetSet } from './datasets.js';
 import { auditVerifyCommand } from './audit.js';
 import { backupCommand, restoreCommand } from './backup.js';
@@ -259,6 +260,12 @@ user
   .command('list')
   .addOption(dataDirOption())
   .action((options) => userList(dataDirOf(options)));
+user
+  .command('unlock')
+  .description('lift a lockout after failed logins and clear the failure count')
+  .argument('<username>')
+  .addOption(dataDirOption())
+  .action((username: string, options) => userUnlock(dataDirOf(options), username));
 
 const token = program.command('token').description('manage API tokens');
 token
@@ -279,6 +286,29 @@ token
   .argument('[username]')
   .addOption(dataDirOption())
   .action((username: string | undefined, options) => tokenList(dataDirOf(options), username));
+
+const grant = program
+  .command('grant')
+  .description('manage access grants of users on datasets and named graphs');
+const grantTarget = (command: Command) =>
+  command
+    .argument('<username>')
+    .addOption(dataDirOption())
+    .requiredOption('--dataset <name>', 'dataset name, or * for every dataset')
+    .option('--graph <iri>', 'named graph IRI (default: the whole dataset)');
+grantTarget(grant.command('add'))
+  .description("add permissions to a user's grant")
+  .requiredOption('--permissions <list>', 'comma-separated: read, write, delete, admin')
+  .action((username: string, options) => grantAdd(dataDirOf(options), username, options));
+grantTarget(grant.command('revoke'))
+  .description("remove permissions from a user's grant on exactly this dataset or graph")
+  .option('--permissions <list>', 'comma-separated permissions to remove (default: all)')
+  .action((username: string, options) => grantRevoke(dataDirOf(options), username, options));
+grant
+  .command('list')
+  .argument('[username]')
+  .addOption(dataDirOption())
+  .action((username: string | undefined, options) => grantList(dataDirOf(options), username));
 
 const audit = program.command('audit').description('check the hash-chained audit log');
 audit

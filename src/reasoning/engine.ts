@@ -234,12 +234,50 @@ export class ForwardChainer {
   }
 
   run(): void {
+    drainSteps(this.runSteps(Infinity));
+  }
+
+  /**
+   * Runs to the fixpoint like `run`, pausing (yielding) after about `sliceMs` milliseconds of
+   * work, so a caller can let the event loop serve other requests between slices. The stores
+   * must not change between slices.
+   */
+  *runSteps(sliceMs: number): Generator<void, void> {
     const fact = this.current;
+    let sliceEnd = Date.now() + sliceMs;
+    let sinceCheck = 0;
     while (!this.queue.isEmpty) {
       this.budget.step();
       this.queue.shift(fact);
       this.firing.fire(fact[0]!, fact[1]!, fact[2]!, this.onHead);
+      if (++sinceCheck === 256) {
+        sinceCheck = 0;
+        if (Date.now() >= sliceEnd) {
+          yield;
+          sliceEnd = Date.now() + sliceMs;
+        }
+      }
     }
+  }
+}
+
+/** Runs a stepped computation to its end without pausing, and returns its result. */
+export function drainSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) return next.value;
+  }
+}
+
+/**
+ * Runs a stepped computation, letting the event loop run between steps: pending I/O and
+ * timers go first, so health checks and queries are answered while it works.
+ */
+export async function runSteps<T>(steps: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) return next.value;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

@@ -14,11 +14,11 @@ import { InvalidArgumentError } from '../errors.js';
 import { QuadStore } from '../store/quad-store.js';
 import type { QuadSource, TermDictionary } from '../store/types.js';
 import { findInconsistencies, findPlanInconsistencies, type Inconsistency } from './consistency.js';
-import type { ReasoningLimits } from './engine.js';
+import { drainSteps, type ReasoningLimits } from './engine.js';
 import {
   applyPlan,
   planDelta,
-  planMaterialisation,
+  planMaterialisationSteps,
   type PlanContext,
   type ReasoningPlan,
 } from './maintenance.js';
@@ -27,6 +27,7 @@ import { UnionQuadSource } from './union-source.js';
 
 export type { Inconsistency } from './consistency.js';
 export type { ReasoningLimits } from './engine.js';
+export { drainSteps, runSteps } from './engine.js';
 export type { ReasoningPlan } from './maintenance.js';
 export { RULESETS, type Ruleset } from './rule-set.js';
 export { UnionQuadSource } from './union-source.js';
@@ -109,13 +110,29 @@ export class Reasoner {
 
   /** Recomputes the inferred store from the asserted default graph; returns its new size. */
   materialise(): number {
-    this.commit(this.planMaterialisation());
+    return drainSteps(this.materialiseSteps(Infinity));
+  }
+
+  /**
+   * `materialise` in slices of about `sliceMs` milliseconds (default 20): drive it with
+   * `runSteps` to keep the event loop serving. The stores must not change until it ends; the
+   * inferred store changes only at the end, at once.
+   */
+  *materialiseSteps(sliceMs = 20): Generator<void, number> {
+    const plan = yield* this.planMaterialisationSteps(sliceMs);
+    this.commit(plan);
     return this.inferred.size;
   }
 
   /** Plans a from-scratch materialisation without writing anything. */
   planMaterialisation(): ReasoningPlan {
-    const plan = this.ruleSet.isEmpty ? emptyPlan(true) : planMaterialisation(this.planContext());
+    return drainSteps(this.planMaterialisationSteps(Infinity));
+  }
+
+  private *planMaterialisationSteps(sliceMs: number): Generator<void, ReasoningPlan> {
+    const plan = this.ruleSet.isEmpty
+      ? emptyPlan(true)
+      : yield* planMaterialisationSteps(this.planContext(), sliceMs);
     this.planVersions.set(plan, this.version);
     return plan;
   }

@@ -44,8 +44,15 @@ export interface PlanContext {
   limits: ReasoningLimits;
 }
 
-/** Plans a materialisation from scratch of the asserted default graph. */
-export function planMaterialisation(context: PlanContext): ReasoningPlan {
+/**
+ * Plans a materialisation from scratch of the asserted default graph, pausing after about
+ * `sliceMs` milliseconds of work (see ForwardChainer.runSteps); the stores must not change
+ * until it ends.
+ */
+export function* planMaterialisationSteps(
+  context: PlanContext,
+  sliceMs: number,
+): Generator<void, ReasoningPlan> {
   const { asserted } = context;
   const budget = new RunBudget(context.limits);
   const view = new LayeredView([asserted], undefined, memoTerms(context));
@@ -56,7 +63,7 @@ export function planMaterialisation(context: PlanContext): ReasoningPlan {
     budget.step();
     chainer.seed(cursor.s, cursor.p, cursor.o);
   }
-  chainer.run();
+  yield* chainer.runSteps(sliceMs);
   return {
     assertedAdds: new Uint32Array(0),
     assertedDeletes: new Uint32Array(0),

@@ -14,6 +14,8 @@
 
 import type { Database, Statement } from 'better-sqlite3';
 import { AccessDeniedError, InvalidArgumentError, NotFoundError } from '../errors.js';
+import { isAbsoluteIri } from '../rdf/terms.js';
+import { checkDatasetName } from '../storage/quad-log.js';
 import {
   ALL_PERMISSIONS,
   Permission,
@@ -103,6 +105,19 @@ function checkResource(resource: Resource): void {
   }
 }
 
+/**
+ * Checks a resource named in an admin request or command: the dataset is "*" or a valid dataset
+ * name, and the graph, when given, is an absolute IRI. Throws InvalidArgumentError otherwise.
+ * Whether the dataset exists is left to the caller, because this layer has no list of datasets.
+ */
+export function checkGrantResource(resource: Resource): void {
+  if (resource.dataset !== ALL_DATASETS) checkDatasetName(resource.dataset);
+  const graph = resource.graph;
+  if (graph !== undefined && graph !== null && !isAbsoluteIri(graph)) {
+    throw new InvalidArgumentError(`graph must be an absolute IRI, got ${JSON.stringify(graph)}`);
+  }
+}
+
 /** Grants in the `security_grants` table and the checks that use them. */
 export class AccessPolicy {
   private readonly db: Database;
@@ -172,6 +187,16 @@ export class AccessPolicy {
   }
 
   /**
+   * Returns the graphs of a dataset the principal may read, after refusing (403) a principal
+   * that may read none of them: the check every read route makes first.
+   */
+  requireReadAccess(principal: Principal, dataset: string): GraphAccess {
+    const access = this.graphAccess(principal, Permission.Read, dataset);
+    if (!reachesAnyGraph(access)) this.require(principal, Permission.Read, { dataset });
+    return access;
+  }
+
+  /**
    * Returns the named graphs of a dataset the principal may access with `permission`: all of
    * them when it has the permission on the whole dataset, otherwise those with a matching
    * graph grant. The default graph counts as part of the dataset and is covered only by
@@ -201,25 +226,7 @@ export class AccessPolicy {
     permissions: number | string | readonly string[],
     resource: Resource,
   ): Grant {
-    checkResource(resource);
-    const bits =
-      typeof permissions === 'number'
-        ? toPermissionBits(permissions)
-        : parsePermissions(permissions);
-    const graph = resource.graph ?? null;
-    return this.db.transaction(() => {
-      if (this.statements.userExists.get(principal) === undefined) {
-        throw new NotFoundError(`User "${principal}" not found`);
-      }
-      const existing = this.statements.find.get(principal, resource.dataset, graph);
-      const combined = (existing?.permissions ?? 0) | bits;
-      if (existing === undefined) {
-        this.statements.insert.run(principal, resource.dataset, graph, combined);
-      } else {
-        this.statements.update.run(combined, existing.rowid);
-      }
-      return toGrant({ principal, dataset: resource.dataset, graph, permissions: combined });
-    })();
+    return this.writeGrant(principal, permissions, resource, (held, bits) => held | bits).grant;
   }
 
   /**
@@ -251,6 +258,64 @@ export class AccessPolicy {
       else this.statements.update.run(remaining, existing.rowid);
       return true;
     })();
+  }
+
+  /**
+   * Sets a user's grant on exactly this resource to `permissions`, replacing what it held, and
+   * returns the grant and whether it was created. Throws NotFoundError for an unknown user and
+   * InvalidArgumentError for an empty or unknown permission.
+   */
+  setGrant(
+    principal: string,
+    permissions: number | string | readonly string[],
+    resource: Resource,
+  ): { grant: Grant; created: boolean } {
+    return this.writeGrant(principal, permissions, resource, (_held, bits) => bits);
+  }
+
+  /**
+   * Writes a user's grant on exactly this resource in one transaction: `combine` gets the
+   * permission bits held now (0 for no grant) and the requested bits, and returns the new ones.
+   */
+  private writeGrant(
+    principal: string,
+    permissions: number | string | readonly string[],
+    resource: Resource,
+    combine: (held: number, requested: number) => number,
+  ): { grant: Grant; created: boolean } {
+    checkResource(resource);
+    const bits =
+      typeof permissions === 'number'
+        ? toPermissionBits(permissions)
+        : parsePermissions(permissions);
+    const graph = resource.graph ?? null;
+    return this.db.transaction(() => {
+      if (this.statements.userExists.get(principal) === undefined) {
+        throw new NotFoundError(`User "${principal}" not found`);
+      }
+      const existing = this.statements.find.get(principal, resource.dataset, graph);
+      const combined = combine(existing?.permissions ?? 0, bits);
+      if (existing === undefined) {
+        this.statements.insert.run(principal, resource.dataset, graph, combined);
+      } else {
+        this.statements.update.run(combined, existing.rowid);
+      }
+      const grant = toGrant({ principal, dataset: resource.dataset, graph, permissions: combined });
+      return { grant, created: existing === undefined };
+    })();
+  }
+
+  /**
+   * Returns the permission bits the principal has on at least one resource: its role
+   * permissions plus every grant, an Admin grant counting as all permissions, limited to its
+   * token scopes. Token self-service uses it to keep a new token's scopes within the caller's.
+   */
+  permissionsOnAnyResource(principal: Principal): number {
+    let bits = 0;
+    for (const row of this.statements.listFor.all(principal.username)) {
+      bits |= ownerBits(row.permissions);
+    }
+    return principal.permissions | (bits & scopeMask(principal));
   }
 
   /** Lists grants, of one user or of all users. */

@@ -28,6 +28,24 @@ export interface IncidentStatus {
   unreadable?: boolean;
 }
 
+/** Settings from the config file's `incident` object; every field is optional. */
+export interface IncidentConfig {
+  /** Length of the violation window in seconds (default 60, at most 3600). */
+  windowSeconds?: number;
+  /** Violations within the window that raise the level to medium (default 200; 0 is off). */
+  mediumViolations?: number;
+  /** Violations within the window that raise the level to high (default 1000; 0 is off). */
+  highViolations?: number;
+  /** URL that receives a JSON POST on every level change; needs outbound requests enabled. */
+  webhookUrl?: string;
+  /** Limit of one webhook delivery in milliseconds (default 5000, at most 30000). */
+  webhookTimeoutMs?: number;
+  /** The `server` field of webhook payloads (default: the host name). */
+  serverName?: string;
+  /** Bytes at the end of the audit log checked at start-up (default 64 MiB; 0 is off). */
+  auditCheckBytes?: number;
+}
+
 export interface IncidentStateOptions {
   /** Maximum age of a cached level before the table is read again (default 1000 ms). */
   maxAgeMs?: number;
@@ -73,6 +91,7 @@ export function verboseAudit(level: IncidentLevel): boolean {
 export class IncidentState {
   private readonly maxAgeMs: number;
   private readonly now: () => number;
+  private readonly db: Database;
   private readonly statements: {
     get: Statement<[], IncidentRow>;
     set: Statement<[string, string | null, string | null, number]>;
@@ -83,6 +102,7 @@ export class IncidentState {
   constructor(db: Database, options: IncidentStateOptions = {}) {
     this.maxAgeMs = options.maxAgeMs ?? 1000;
     this.now = options.now ?? Date.now;
+    this.db = db;
     ensureSecuritySchema(db);
     this.statements = {
       get: db.prepare('SELECT level, reason, set_by, set_at FROM security_incident WHERE id = 1'),
@@ -105,6 +125,11 @@ export class IncidentState {
     this.cached = this.read();
     this.cachedAt = time;
     return this.cached;
+  }
+
+  /** Returns whether the database is still open; the server's poll stops once it closes. */
+  isOpen(): boolean {
+    return this.db.open;
   }
 
   /** Stores a new level and returns the status before the change. */

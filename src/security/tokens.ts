@@ -2,6 +2,10 @@
  * API tokens and session tokens. A token is `7t_` followed by 32 random bytes in base64url.
  * The `security_tokens` table stores only its SHA-256 digest, so a copy of the database
  * contains no usable token.
+ *
+ * Each token's last use is stored in `last_used_at`, written at most once per
+ * LAST_USE_WRITE_INTERVAL_MS so that verification stays a read on most requests. A session
+ * token unused for longer than the idle timeout is revoked. API tokens have no idle timeout.
  */
 
 import type { Database, Statement } from 'better-sqlite3';
@@ -15,6 +19,28 @@ export const TOKEN_PREFIX = '7t_';
 
 /** Prefix plus 43 base64url characters (32 bytes without padding). */
 const TOKEN_PATTERN = /^7t_[A-Za-z0-9_-]{43}$/;
+
+/** Minimum time between two writes of one token's `last_used_at`, in milliseconds. */
+export const LAST_USE_WRITE_INTERVAL_MS = 60_000;
+
+/** Idle timeout of session tokens when none is configured: 15 minutes, in milliseconds. */
+export const DEFAULT_SESSION_IDLE_MS = 900_000;
+
+/**
+ * Shortest idle timeout accepted, in milliseconds. The stored last use can lag the real one by
+ * up to LAST_USE_WRITE_INTERVAL_MS, so a shorter timeout could end a session in active use.
+ */
+export const MIN_SESSION_IDLE_MS = 2 * LAST_USE_WRITE_INTERVAL_MS;
+
+export interface TokenStoreOptions {
+  /**
+   * Milliseconds a session token may go unused before it is revoked (default
+   * DEFAULT_SESSION_IDLE_MS, at least MIN_SESSION_IDLE_MS). Because the last use is stored at
+   * most once a minute, a session ends between this time minus one minute and this time after
+   * its last use.
+   */
+  sessionIdleMs?: number;
+}
 
 export type TokenKind = 'api' | 'session';
 
@@ -47,6 +73,8 @@ export interface TokenInfo {
   createdAt: Date;
   expiresAt: Date | null;
   revokedAt: Date | null;
+  /** The last successful verification, stored at most once a minute; null when never used. */
+  lastUsedAt: Date | null;
 }
 
 /** A token that passed verification, with its user's roles and its effective permissions. */
@@ -65,6 +93,7 @@ interface TokenRow {
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  last_used_at: number | null;
 }
 
 const MAX_TOKEN_NAME_LENGTH = 200;
@@ -87,11 +116,31 @@ function toTokenInfo(row: TokenRow): TokenInfo {
     createdAt: new Date(row.created_at),
     expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
     revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at),
+    lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at),
   };
+}
+
+/**
+ * Adds the `last_used_at` column to a table created before it existed. The change runs in a
+ * write transaction that checks again, so two processes opening the database at once cannot
+ * both add it.
+ */
+function ensureLastUseColumn(db: Database): void {
+  const hasColumn = () =>
+    (db.prepare('PRAGMA table_info(security_tokens)').all() as { name: string }[]).some(
+      (column) => column.name === 'last_used_at',
+    );
+  // Checked first without a write lock, because the column exists on every later start.
+  if (hasColumn()) return;
+  db.transaction(() => {
+    if (!hasColumn()) db.exec('ALTER TABLE security_tokens ADD COLUMN last_used_at INTEGER');
+  }).immediate();
 }
 
 /** The token table. */
 export class TokenStore {
+  /** Session idle timeout in milliseconds. */
+  readonly sessionIdleMs: number;
   private readonly statements: {
     userExists: Statement<[string], { username: string }>;
     insert: Statement<
@@ -99,6 +148,8 @@ export class TokenStore {
     >;
     findByDigest: Statement<[Buffer], TokenRow & { roles: string }>;
     revoke: Statement<[number, string]>;
+    touch: Statement<[number, string, number]>;
+    get: Statement<[string], TokenRow>;
     exists: Statement<[string], { id: string }>;
     revokeAllFor: Statement<[number, string]>;
     listAll: Statement<[], TokenRow>;
@@ -106,8 +157,16 @@ export class TokenStore {
     deleteExpired: Statement<[number, number]>;
   };
 
-  constructor(db: Database) {
+  constructor(db: Database, options: TokenStoreOptions = {}) {
+    const idleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
+    if (!Number.isSafeInteger(idleMs) || idleMs < MIN_SESSION_IDLE_MS) {
+      throw new InvalidArgumentError(
+        `sessionIdleMs must be an integer of at least ${MIN_SESSION_IDLE_MS} ms, got ${idleMs}`,
+      );
+    }
+    this.sessionIdleMs = idleMs;
     ensureSecuritySchema(db);
+    ensureLastUseColumn(db);
     this.statements = {
       userExists: db.prepare('SELECT username FROM security_users WHERE username = ?'),
       insert: db.prepare(
@@ -118,23 +177,32 @@ export class TokenStore {
       // The join drops tokens whose user was removed.
       findByDigest: db.prepare(
         `SELECT t.id, t.username, t.kind, t.name, t.scopes, t.created_at, t.expires_at,
-                t.revoked_at, u.roles
+                t.revoked_at, t.last_used_at, u.roles
            FROM security_tokens t JOIN security_users u ON u.username = t.username
           WHERE t.token_hash = ?`,
       ),
       revoke: db.prepare(
         'UPDATE security_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
       ),
+      // The condition keeps a slower request from moving the last use backwards.
+      touch: db.prepare(
+        `UPDATE security_tokens SET last_used_at = ?
+          WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)`,
+      ),
+      get: db.prepare(
+        `SELECT id, username, kind, name, scopes, created_at, expires_at, revoked_at, last_used_at
+           FROM security_tokens WHERE id = ?`,
+      ),
       exists: db.prepare('SELECT id FROM security_tokens WHERE id = ?'),
       revokeAllFor: db.prepare(
         'UPDATE security_tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL',
       ),
       listAll: db.prepare(
-        `SELECT id, username, kind, name, scopes, created_at, expires_at, revoked_at
+        `SELECT id, username, kind, name, scopes, created_at, expires_at, revoked_at, last_used_at
            FROM security_tokens ORDER BY username, created_at, id`,
       ),
       listFor: db.prepare(
-        `SELECT id, username, kind, name, scopes, created_at, expires_at, revoked_at
+        `SELECT id, username, kind, name, scopes, created_at, expires_at, revoked_at, last_used_at
            FROM security_tokens WHERE username = ? ORDER BY created_at, id`,
       ),
       deleteExpired: db.prepare(
@@ -194,7 +262,8 @@ export class TokenStore {
 
   /**
    * Returns the token's record, or null when the token is malformed, unknown, revoked,
-   * expired at `now` or belongs to a removed user.
+   * expired at `now` or belongs to a removed user. A session token idle for longer than
+   * `sessionIdleMs` is revoked here and rejected. A successful call records the use.
    */
   verify(token: string, now: Date = new Date()): VerifiedToken | null {
     if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return null;
@@ -202,10 +271,39 @@ export class TokenStore {
     // about the secret.
     const row = this.statements.findByDigest.get(digest(token));
     if (row === undefined || row.revoked_at !== null) return null;
-    if (row.expires_at !== null && row.expires_at <= now.getTime()) return null;
+    const time = now.getTime();
+    if (row.expires_at !== null && row.expires_at <= time) return null;
+    if (this.idleExpired(row, time)) {
+      this.statements.revoke.run(time, row.id);
+      return null;
+    }
+    const lastUse = row.last_used_at;
+    if (lastUse === null || time - lastUse >= LAST_USE_WRITE_INTERVAL_MS) {
+      this.statements.touch.run(time, row.id, time);
+      row.last_used_at = time;
+    }
     const info = toTokenInfo(row);
     const roles = splitList(row.roles) as RoleName[];
     return { ...info, roles, permissions: tokenPermissions(info.scopes, roles) };
+  }
+
+  /** Returns one token by id, or undefined when there is none. */
+  get(id: string): TokenInfo | undefined {
+    const row = this.statements.get.get(id);
+    return row === undefined ? undefined : toTokenInfo(row);
+  }
+
+  /**
+   * Returns the state of a listed token at `now`: revoked, expired (past its expiry, or a
+   * session idle for longer than `sessionIdleMs`) or active.
+   */
+  stateOf(token: TokenInfo, now: Date = new Date()): 'active' | 'expired' | 'revoked' {
+    if (token.revokedAt !== null) return 'revoked';
+    const time = now.getTime();
+    if (token.expiresAt !== null && token.expiresAt.getTime() <= time) return 'expired';
+    const lastUse = (token.lastUsedAt ?? token.createdAt).getTime();
+    if (token.kind === 'session' && time - lastUse > this.sessionIdleMs) return 'expired';
+    return 'active';
   }
 
   /** Revokes one token. Throws NotFoundError for an unknown id. Revoking twice is allowed. */
@@ -228,6 +326,11 @@ export class TokenStore {
         ? this.statements.listAll.all()
         : this.statements.listFor.all(username);
     return rows.map(toTokenInfo);
+  }
+
+  private idleExpired(row: TokenRow, time: number): boolean {
+    if (row.kind !== 'session') return false;
+    return time - (row.last_used_at ?? row.created_at) > this.sessionIdleMs;
   }
 
   /** Deletes tokens that expired or were revoked at or before `before` and returns how many. */

@@ -11,10 +11,14 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Principal } from '../security/principal.js';
 import type { Engine } from '../storage/engine.js';
 import { describeError } from './errors.js';
+import { RouteMethods } from './route-methods.js';
+import { clientErrorHandler, rejectContentEncoding } from './client-errors.js';
 import { registerSecurityHooks } from './security-hooks.js';
 import type { SecurityServices } from './security-services.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAdminSecurityRoutes } from './routes/admin-security.js';
+import { registerAdminAccountRoutes } from './routes/admin-accounts.js';
+import { registerTokenRoutes } from './routes/tokens.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -68,6 +72,7 @@ export async function buildServer(
     ...(options.https ? { https: { minVersion: 'TLSv1.2' as const, ...options.https } } : {}),
     // X-Forwarded-For names the client only when the direct peer is a listed proxy.
     ...(context.config.trustedProxies?.length ? { trustProxy: context.config.trustedProxies } : {}),
+    clientErrorHandler,
   }) as unknown as FastifyInstance;
 
   await app.register(formbody);
@@ -87,9 +92,20 @@ export async function buildServer(
     tls: options.https !== undefined,
     clientCertificates: options.https?.requestCert === true,
   });
+  // After authentication, so an anonymous client learns nothing but 401.
+  app.addHook('onRequest', rejectContentEncoding);
+  const routeMethods = new RouteMethods();
+  routeMethods.collect(app);
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0]!;
+    const allowed = routeMethods.allowed(path);
+    if (allowed.length > 0) {
+      const { body } = describeError({ statusCode: 405, message: '' }, request.id);
+      body.detail = `${path} does not accept ${request.method}; it accepts ${allowed.join(', ')}`;
+      return reply.code(405).header('allow', allowed.join(', ')).send(body);
+    }
     const { body } = describeError({ statusCode: 404, message: 'not found' }, request.id);
-    body.detail = `No route for ${request.method} ${request.url.split('?', 1)[0]}`;
+    body.detail = `No route for ${request.method} ${path}`;
     return reply.code(404).send(body);
   });
 
@@ -101,6 +117,8 @@ export async function buildServer(
   registerShaclRoutes(app, context);
   registerAdminRoutes(app, context);
   registerAdminSecurityRoutes(app, context);
+  registerAdminAccountRoutes(app, context);
+  registerTokenRoutes(app, context);
   registerMetricsRoutes(app, context);
   return app;
 }

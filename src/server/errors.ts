@@ -26,6 +26,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ErrorStatus> = {
   STORAGE: { status: 500, title: 'Storage error' },
   STORAGE_CORRUPT: { status: 500, title: 'Storage error' },
   STORAGE_FULL: { status: 507, title: 'Insufficient storage' },
+  STORAGE_IO_ERROR: { status: 503, title: 'Storage unavailable for writes' },
   CONFIG: { status: 500, title: 'Configuration error' },
   VALIDATION_FAILED: { status: 422, title: 'Write rejected by validation' },
   OUTBOUND_FAILED: { status: 502, title: 'Outbound request failed' },
@@ -77,14 +78,14 @@ export function describeError(
   const fastifyError = error as Partial<FastifyError>;
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return {
-      status,
-      body: {
-        error: fastifyTitle(status),
-        detail: fastifyError.message ?? 'Bad request',
-        code: fastifyError.code,
-      },
-    };
+    let detail = fastifyError.message ?? 'Bad request';
+    // Fastify names only the status; say which header was refused and where the list is.
+    if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      detail =
+        'no route reads a body of this Content-Type; the README lists the body types ' +
+        'each route accepts (for example application/sparql-query, text/turtle)';
+    }
+    return { status, body: { error: fastifyTitle(status), detail, code: fastifyError.code } };
   }
   return { status: 500, body: internalBody(requestId) };
 }
@@ -120,6 +121,11 @@ export function sendError(
 ): FastifyReply {
   const described = describeError(error, request.id);
   const { body } = described;
+  if (body.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    // JSON.stringify quotes the client's header text, so it cannot break the message.
+    const sent = (request.headers['content-type'] ?? '').slice(0, 200);
+    body.detail = `Content-Type ${JSON.stringify(sent)}: ${body.detail}`;
+  }
   let status = described.status;
   if (typeof error === 'object' && error !== null) {
     const { retryAfterSeconds, event } = error as {

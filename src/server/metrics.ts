@@ -18,6 +18,17 @@ import type { AuthEvent } from '../security/authenticate.js';
 export type AuthMethod = 'basic' | 'bearer' | 'jwt' | 'certificate' | 'login' | 'none' | 'other';
 export type IncidentLevel = 'none' | 'low' | 'medium' | 'high' | 'critical';
 export type OutboundOutcome = 'ok' | 'blocked' | 'failed';
+/** The security layer's decision on a request, for `seven_tick_security_requests_total`. */
+export type SecurityOutcome =
+  | 'allowed'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'invalid'
+  | 'rate-limited'
+  | 'switched-off'
+  | 'locked-down';
+export type ViolationKind = 'authentication' | 'authorization' | 'validation';
+export type IncidentChangeSource = 'manual' | 'automatic' | 'external';
 
 const AUTH_METHODS: ReadonlySet<string> = new Set([
   'basic',
@@ -55,6 +66,29 @@ const QUERY_LIMITS: ReadonlySet<string> = new Set([
   'memory',
   'body',
 ]);
+const SECURITY_OUTCOMES: ReadonlySet<string> = new Set([
+  'allowed',
+  'unauthenticated',
+  'forbidden',
+  'invalid',
+  'rate-limited',
+  'switched-off',
+  'locked-down',
+]);
+const VIOLATION_KINDS: ReadonlySet<string> = new Set([
+  'authentication',
+  'authorization',
+  'validation',
+]);
+/** Labels of input validation failures: the error code, or the kind of Fastify rejection. */
+const VALIDATION_REASONS: ReadonlySet<string> = new Set([
+  'SPARQL_SYNTAX',
+  'RDF_SYNTAX',
+  'INVALID_ARGUMENT',
+  'schema',
+  'media-type',
+]);
+const CHANGE_SOURCES: ReadonlySet<string> = new Set(['manual', 'automatic', 'external']);
 const HTTP_METHODS: ReadonlySet<string> = new Set([
   'GET',
   'HEAD',
@@ -87,6 +121,8 @@ export interface ServerMetricsOptions {
   processMetrics?: boolean;
   /** Read at every scrape for the blocked-address gauge, for example from the AddressMonitor. */
   blockedAddressCount?: () => number;
+  /** Read at every scrape for the locked-account gauge. */
+  lockedAccountCount?: () => number;
 }
 
 /** The server's metrics and one recording function per event. */
@@ -106,6 +142,14 @@ export class ServerMetrics {
   private readonly queryTimeouts: Counter<string>;
   private readonly queryLimits: Counter<'limit'>;
   private readonly outboundRequests: Counter<'outcome'>;
+  private readonly securityRequests: Counter<'outcome'>;
+  private readonly violations: Counter<'kind'>;
+  private readonly authzFailures: Counter<'action'>;
+  private readonly inputValidationFailures: Counter<'reason'>;
+  private readonly failedRequests: Counter<'status'>;
+  private readonly lockedAccounts: Gauge<string>;
+  private readonly incidentChanges: Counter<'source' | 'level'>;
+  private readonly webhookFailures: Counter<string>;
 
   constructor(options: ServerMetricsOptions = {}) {
     const registers = [this.registry];
@@ -197,6 +241,62 @@ export class ServerMetrics {
       labelNames: ['outcome'],
       registers,
     });
+    this.securityRequests = new Counter({
+      name: 'seven_tick_security_requests_total',
+      help: 'Requests through the security layer (all but /health), by what it did with them',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.violations = new Counter({
+      name: 'seven_tick_security_violations_total',
+      help:
+        'Failed authentications (not counting missing credentials or blocked addresses), ' +
+        'authorisation failures and input validation failures, by kind',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.authzFailures = new Counter({
+      name: 'seven_tick_authz_failures_total',
+      help: 'Authorisation failures (403), by the permission needed',
+      labelNames: ['action'],
+      registers,
+    });
+    this.inputValidationFailures = new Counter({
+      name: 'seven_tick_input_validation_failures_total',
+      help: 'Requests rejected as malformed input (400, 415), by error code or rejection kind',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.failedRequests = new Counter({
+      name: 'seven_tick_failed_requests_total',
+      help: 'Responses with a 4xx or 5xx status, by status',
+      labelNames: ['status'],
+      registers,
+    });
+    const countLocked = options.lockedAccountCount;
+    this.lockedAccounts = new Gauge({
+      name: 'seven_tick_locked_accounts',
+      help: 'User accounts locked now after repeated failed logins',
+      registers,
+      ...(countLocked === undefined
+        ? {}
+        : {
+            collect(this: Gauge<string>) {
+              this.set(countLocked());
+            },
+          }),
+    });
+    this.incidentChanges = new Counter({
+      name: 'seven_tick_incident_changes_total',
+      help: 'Incident level changes, by source (manual, automatic, external) and new level',
+      labelNames: ['source', 'level'],
+      registers,
+    });
+    this.webhookFailures = new Counter({
+      name: 'seven_tick_incident_webhook_failures_total',
+      help: 'Incident webhook deliveries that failed or timed out',
+      registers,
+    });
     this.incidentLevel.set(0);
     if (options.processMetrics !== false) {
       collectDefaultMetrics({ register: this.registry, prefix: 'seven_tick_' });
@@ -240,9 +340,44 @@ export class ServerMetrics {
     this.blockedAddresses.set(count);
   }
 
-  /** `action` is the permission that was missing: read, write, delete, admin or metrics. */
+  /**
+   * Records an authorisation failure in `seven_tick_access_denied_total` and
+   * `seven_tick_authz_failures_total`. `action` is the permission that was missing: read,
+   * write, delete, admin or metrics.
+   */
   recordAccessDenied(action: string): void {
-    this.accessDenials.inc({ action: oneOf(action, ACTIONS) });
+    const label = { action: oneOf(action, ACTIONS) };
+    this.accessDenials.inc(label);
+    this.authzFailures.inc(label);
+  }
+
+  /** `reason` is SPARQL_SYNTAX, RDF_SYNTAX, INVALID_ARGUMENT, schema or media-type. */
+  recordInputValidationFailure(reason: string): void {
+    this.inputValidationFailures.inc({ reason: oneOf(reason, VALIDATION_REASONS) });
+  }
+
+  recordViolation(kind: ViolationKind): void {
+    this.violations.inc({ kind: oneOf(kind, VIOLATION_KINDS) });
+  }
+
+  recordSecurityOutcome(outcome: SecurityOutcome): void {
+    this.securityRequests.inc({ outcome: oneOf(outcome, SECURITY_OUTCOMES) });
+  }
+
+  setLockedAccounts(count: number): void {
+    this.lockedAccounts.set(count);
+  }
+
+  recordIncidentChange(source: IncidentChangeSource, level: IncidentLevel): void {
+    this.incidentChanges.inc({
+      source: oneOf(source, CHANGE_SOURCES),
+      level: level in INCIDENT_LEVEL_VALUES ? level : 'other',
+    });
+    this.setIncidentLevel(level);
+  }
+
+  recordWebhookFailure(): void {
+    this.webhookFailures.inc();
   }
 
   /** `route` is the route pattern (`/datasets/:name/sparql`), never the raw URL. */
@@ -270,6 +405,7 @@ export class ServerMetrics {
       status: Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : 'other',
     };
     this.requests.inc(labels);
+    if (status >= 400) this.failedRequests.inc({ status: labels.status });
     if (Number.isFinite(seconds) && seconds >= 0) this.requestDuration.observe(labels, seconds);
   }
 

@@ -2,7 +2,9 @@
  * The request hooks of the security layer. Before the route they run, in this order: response
  * headers and CORS, the incident level, the per-address rate limit, authentication, the
  * per-principal rate limit, and a request audit entry at incident level medium or above.
- * After the route, the send hook waits until the request's audit entries are durable.
+ * After the route, the send hook waits until the request's audit entries are durable. Every
+ * authentication failure, authorisation failure and malformed request counts as a security
+ * violation for the metrics and the incident monitor.
  */
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -23,6 +25,7 @@ import { verboseAudit } from '../security/incident.js';
 import type { Principal } from '../security/principal.js';
 import type { ServerContext } from './app.js';
 import { describeError, sendError } from './errors.js';
+import type { SecurityOutcome } from './metrics.js';
 
 /** Headers sent on every response; they suit an API that serves no HTML. */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -35,6 +38,22 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 const HSTS = 'max-age=31536000';
 /** Seconds a client is asked to wait while the server is locked down. */
 const LOCKDOWN_RETRY_SECONDS = 60;
+
+/**
+ * What the security layer did with each request it rejected, read by the response hook. A
+ * request without an entry was allowed, unless its status is 401, 403 or 429.
+ */
+const outcomes = new WeakMap<FastifyRequest, SecurityOutcome>();
+
+/** Returns the outcome of a request: the one noted on rejection, or one implied by the status. */
+function outcomeOf(request: FastifyRequest, status: number): SecurityOutcome {
+  const noted = outcomes.get(request);
+  if (noted !== undefined) return noted;
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  if (status === 429) return 'rate-limited';
+  return 'allowed';
+}
 
 export interface SecurityHookOptions {
   /** True when the server speaks HTTPS, which adds Strict-Transport-Security. */
@@ -65,6 +84,7 @@ export function registerSecurityHooks(
       // A preflight carries no credentials, so it is handled before authentication.
       if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
         if (!cors.allows(origin)) {
+          outcomes.set(request, 'forbidden');
           return reply.code(403).send({
             error: 'Access denied',
             detail: 'The Origin is not on the corsOrigins allow-list',
@@ -86,6 +106,7 @@ export function registerSecurityHooks(
       const incident = security.incident.current();
       security.metrics.setIncidentLevel(incident.level);
       if (incident.level === 'critical') {
+        outcomes.set(request, 'locked-down');
         const detail = incident.unreadable
           ? 'The incident state cannot be read, so the server is locked down; the operator must check the data dir'
           : 'The server is locked down (incident level critical); an operator clears it with `seven-tick incident clear`';
@@ -99,6 +120,7 @@ export function registerSecurityHooks(
         const decision = security.addressLimiter.take(request.ip);
         if (!decision.allowed) {
           security.metrics.recordRateLimited(route ?? 'unmatched');
+          outcomes.set(request, 'rate-limited');
           return sendError(
             request,
             reply,
@@ -111,8 +133,11 @@ export function registerSecurityHooks(
       }
     }
 
-    if (request.routeOptions.config?.public) return;
-    if (!context.state.ready || security === undefined) {
+    // Only /ready sends its own response while the server starts. Every other route, public
+    // /auth/login included, waits for the security services and the stored incident level.
+    const starting = !context.state.ready || security === undefined;
+    if (route === '/ready' || (request.routeOptions.config?.public && !starting)) return;
+    if (starting) {
       return reply
         .code(503)
         .header('retry-after', '5')
@@ -127,6 +152,7 @@ export function registerSecurityHooks(
     const decision = security.principalLimiter.take(request.principal.username);
     if (!decision.allowed) {
       security.metrics.recordRateLimited(route ?? 'unmatched');
+      outcomes.set(request, 'rate-limited');
       return sendError(
         request,
         reply,
@@ -167,12 +193,17 @@ export function registerSecurityHooks(
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    context.security?.metrics.observeRequest(
+    const metrics = context.security?.metrics;
+    if (metrics === undefined) return;
+    metrics.observeRequest(
       request.method,
       request.routeOptions.url,
       reply.statusCode,
       reply.elapsedTime / 1000,
     );
+    if (request.routeOptions.url !== '/health') {
+      metrics.recordSecurityOutcome(outcomeOf(request, reply.statusCode));
+    }
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -209,7 +240,30 @@ const LIMIT_LABELS: Readonly<Record<string, string>> = {
   maxQueryMemoryBytes: 'memory',
 };
 
-/** Audits an authorisation failure, and counts denials, timeouts and limits for metrics. */
+/** Error codes of input that is malformed, as opposed to well-formed input over a limit. */
+const MALFORMED_INPUT_CODES: ReadonlySet<string> = new Set([
+  'SPARQL_SYNTAX',
+  'RDF_SYNTAX',
+  'INVALID_ARGUMENT',
+]);
+
+/**
+ * Returns the metric label of an input validation failure, or null for any other error:
+ * malformed SPARQL or RDF, an invalid argument, a body Fastify rejected as invalid (400), or
+ * an unsupported Content-Type (415).
+ */
+function validationFailureReason(error: unknown): string | null {
+  if (error instanceof KgError) return MALFORMED_INPUT_CODES.has(error.code) ? error.code : null;
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (status === 400) return 'schema';
+  if (status === 415) return 'media-type';
+  return null;
+}
+
+/**
+ * Audits an authorisation failure, counts violations for the incident monitor, and counts
+ * denials, timeouts and limits for metrics.
+ */
 function noteError(context: ServerContext, request: FastifyRequest, error: unknown): void {
   const security = context.security;
   if (security === undefined) return;
@@ -222,7 +276,15 @@ function noteError(context: ServerContext, request: FastifyRequest, error: unkno
     security.metrics.recordQueryLimit('body');
     return;
   }
+  const validation = validationFailureReason(error);
+  if (validation !== null) {
+    outcomes.set(request, 'invalid');
+    security.metrics.recordInputValidationFailure(validation);
+    security.recordViolation('validation');
+    return;
+  }
   if (!(error instanceof KgError)) return;
+  if (error.code === 'SERVICE_UNAVAILABLE') outcomes.set(request, 'switched-off');
   if (error.code === 'QUERY_TIMEOUT') security.metrics.recordQueryTimeout();
   if (error.code === 'LIMIT_EXCEEDED') {
     const setting = /with the (\w+) setting/.exec(error.message)?.[1] ?? '';
@@ -230,7 +292,9 @@ function noteError(context: ServerContext, request: FastifyRequest, error: unkno
   }
   if (error.code === 'ACCESS_DENIED') {
     const denied = error instanceof PermissionDeniedError ? error : undefined;
+    outcomes.set(request, 'forbidden');
     security.metrics.recordAccessDenied(denied?.permissions[0] ?? 'other');
+    security.recordViolation('authorization');
     security.record({
       type: 'access.denied',
       actor: request.principal?.username ?? null,

@@ -13,6 +13,8 @@ import type { QuadSource, TermDictionary } from '../store/types.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { QuadBuffer } from '../store/quad-buffer.js';
 import { parseFileInto } from './parse-into.js';
+import { LogCompactor } from './compaction.js';
+import { WriteFaults, type StorageFault } from './write-faults.js';
 import { QuadLog, type DatasetInfo } from './quad-log.js';
 import { CommittedDictionary, Transaction, WriteLock } from './transaction.js';
 import {
@@ -22,6 +24,7 @@ import {
   rejectUnlessConforms,
   type DatasetSettings,
 } from './features.js';
+import { runSteps } from '../reasoning/index.js';
 import { validate } from '../shacl/index.js';
 import { OverlayStore } from '../store/overlay.js';
 
@@ -71,6 +74,8 @@ export interface WriteResult<T> {
   deleted: number;
 }
 
+export type { StorageFault } from './write-faults.js';
+
 export class Engine {
   private readonly datasets = new Map<string, QuadStore>();
   /** Shapes and reasoning of the datasets that have them. */
@@ -79,6 +84,10 @@ export class Engine {
   private readonly writes = new WriteLock();
   /** Dictionary size after the last commit; readers see no id at or above it. */
   private committedTerms: number;
+  /** Disk I/O errors: the first one disables writes until restart (see write-faults.ts). */
+  private readonly faults = new WriteFaults();
+  /** Folds long segment logs into the current quads (see compaction.ts). */
+  private readonly compactor: LogCompactor;
 
   private constructor(
     readonly dataDir: string,
@@ -87,6 +96,16 @@ export class Engine {
     readonly dictionary: MemoryDictionary,
   ) {
     this.committedTerms = dictionary.size;
+    this.compactor = new LogCompactor(log, this.writes, {
+      store: (dataset) => this.datasets.get(dataset),
+      writable: () => this.db.open && this.faults.fault === undefined,
+      failure: (error, dataset) => this.writeFailure(error, dataset),
+    });
+  }
+
+  /** Segment log compactions done since open, and the error of the last failed one. */
+  get compaction(): { done: number; lastFailure: unknown } {
+    return { done: this.compactor.compactions, lastFailure: this.compactor.lastFailure };
   }
 
   /**
@@ -130,13 +149,12 @@ export class Engine {
         engine.datasets.set(info.name, yield* engine.readDataset(info.name));
         const settings = parseSettings(info.settings);
         if (settings.reasoning !== undefined || settings.shapes !== undefined) {
-          // TODO: materialisation runs in one synchronous step, so /health stalls while a large
-          // reasoning dataset opens (LUBM(8) under OWL 2 RL: about 23 s of CPU).
           withFeatures = info.name;
-          engine.features.set(
-            info.name,
-            DatasetFeatures.build(settings, dictionary, engine.datasets.get(info.name)!),
-          );
+          // Materialisation pauses every few milliseconds, so a server opening a large
+          // reasoning dataset (LUBM(8) under OWL 2 RL: about 23 s of CPU) still answers /health.
+          const store = engine.datasets.get(info.name)!;
+          const features = yield* DatasetFeatures.buildSteps(settings, dictionary, store);
+          engine.features.set(info.name, features);
           yield;
         }
       }
@@ -175,13 +193,24 @@ export class Engine {
 
   /** Creates a dataset; returns false when it already existed. */
   createDataset(name: string): boolean {
-    const created = this.log.createDataset(name);
+    this.requireWritable();
+    let created: boolean;
+    try {
+      created = this.log.createDataset(name);
+    } catch (error) {
+      throw this.writeFailure(error, name);
+    }
     if (!this.datasets.has(name)) this.datasets.set(name, new QuadStore());
     return created;
   }
 
   dropDataset(name: string): void {
-    this.log.dropDataset(name);
+    this.requireWritable();
+    try {
+      this.log.dropDataset(name);
+    } catch (error) {
+      throw this.writeFailure(error, name);
+    }
     this.datasets.delete(name);
     this.features.delete(name);
   }
@@ -217,6 +246,7 @@ export class Engine {
     return this.writes.run(async () => {
       const store = this.datasets.get(name);
       if (store === undefined) throw new NotFoundError(`Dataset ${name} does not exist`);
+      this.requireWritable();
       const mark = this.dictionary.mark();
       try {
         if (settings.shapes !== undefined) {
@@ -226,7 +256,10 @@ export class Engine {
             `Dataset ${name}`,
           );
         }
-        const features = DatasetFeatures.build(settings, this.dictionary, store);
+        // The write lock is held, so the store stays as it is while the steps pause.
+        const features = await runSteps(
+          DatasetFeatures.buildSteps(settings, this.dictionary, store),
+        );
         this.log.setDatasetSettings(name, { ...settings });
         this.commitNewTerms(name, mark);
         if (settings.reasoning === undefined && settings.shapes === undefined) {
@@ -236,7 +269,7 @@ export class Engine {
         }
       } catch (error) {
         this.dictionary.rollback(mark);
-        throw error;
+        throw this.writeFailure(error, name);
       }
     });
   }
@@ -267,6 +300,7 @@ export class Engine {
     return this.writes.run(async () => {
       const store = this.datasets.get(dataset);
       if (store === undefined) throw new NotFoundError(`Dataset ${dataset} does not exist`);
+      this.requireWritable();
       const dictionary = this.dictionary;
       const mark = dictionary.mark();
       try {
@@ -312,18 +346,38 @@ export class Engine {
       await features.checkShapes(this.dictionary, state, adds, deletes);
     }
     const plan = features?.planReasoning(this.dictionary, adds, deletes);
-    this.log.commit({
-      dataset,
-      firstNewTermId: mark,
-      newTermKeys: this.dictionary.keysFrom(mark),
-      adds,
-      deletes,
-      source: options.source,
-    });
+    try {
+      this.log.commit({
+        dataset,
+        firstNewTermId: mark,
+        newTermKeys: this.dictionary.keysFrom(mark),
+        adds,
+        deletes,
+        source: options.source,
+      });
+    } catch (error) {
+      throw this.writeFailure(error, dataset);
+    }
     store.deleteMany(deletes);
     store.addMany(adds);
     features?.commitReasoning(plan);
     this.committedTerms = this.dictionary.size;
+    this.compactor.afterCommit(dataset, store);
+  }
+
+  /** The disk I/O error that disabled writes, or undefined while writes are allowed. */
+  get storageFault(): StorageFault | undefined {
+    return this.faults.fault;
+  }
+
+  /** Throws StorageIoError once a disk I/O error has disabled writes. */
+  private requireWritable(): void {
+    this.faults.requireWritable();
+  }
+
+  /** See WriteFaults.failure. */
+  private writeFailure(error: unknown, dataset: string): unknown {
+    return this.faults.failure(error, dataset);
   }
 
   /** Total quads over all datasets. */
@@ -358,6 +412,7 @@ export class Engine {
   ): Promise<LoadResult[]> {
     const store = this.datasets.get(dataset);
     if (store === undefined) throw new NotFoundError(`Dataset ${dataset} does not exist`);
+    this.requireWritable();
     if (options.graph !== undefined && !isAbsoluteIri(options.graph)) {
       throw new InvalidArgumentError(`Graph name must be an absolute IRI, got ${options.graph}`);
     }

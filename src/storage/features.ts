@@ -119,23 +119,25 @@ export class DatasetFeatures {
   ) {}
 
   /**
-   * Builds the features of a dataset: compiles its shapes and materialises its inferences.
-   * The reasoner interns its vocabulary into `dictionary`, so the caller must persist new terms.
+   * Builds the features of a dataset, in steps: compiles its shapes and materialises its
+   * inferences. The store must not change until the last step. The reasoner interns its
+   * vocabulary into `dictionary`, so the caller must persist new terms.
    */
-  static build(
+  static *buildSteps(
     settings: DatasetSettings,
     dictionary: TermDictionary,
     store: QuadStore,
-  ): DatasetFeatures {
+  ): Generator<void, DatasetFeatures> {
     const shapes = settings.shapes === undefined ? undefined : compileShapesText(settings.shapes);
     let reasoner: Reasoner | undefined;
     if (settings.reasoning !== undefined) {
       // Writes wait while the reasoner runs, so its time budget is a minute, not the
-      // library's default of ten. NOTE: the reasoner runs synchronously, so /health waits too.
+      // library's default of ten. It pauses every few milliseconds (the caller drives the
+      // steps), so health checks and queries are answered meanwhile.
       reasoner = new Reasoner(dictionary, store, settings.reasoning, {
         timeoutMs: REASONING_TIMEOUT_MS,
       });
-      reasoner.materialise();
+      yield* reasoner.materialiseSteps();
     }
     return new DatasetFeatures(settings, shapes, reasoner);
   }

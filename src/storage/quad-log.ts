@@ -17,7 +17,7 @@ import {
 import type { SqliteDatabase } from './database.js';
 
 /** Quads per segment blob: 1 Mi quads is 16 MiB, well under SQLite's 1 GB blob limit. */
-const SEGMENT_QUADS = 1 << 20;
+export const SEGMENT_QUADS = 1 << 20;
 
 const DATASET_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -156,14 +156,72 @@ export class QuadLog {
     }
   }
 
-  /** Writes a commit in one durable transaction. */
-  commit(commit: Commit): void {
-    checkDatasetName(commit.dataset);
-    const insertTerm = this.db.prepare('INSERT INTO terms (id, key) VALUES (?, ?)');
+  /** Number of segments a dataset's quads are stored in. */
+  segmentCount(dataset: string): number {
+    const row = this.db
+      .prepare('SELECT count(*) AS n FROM segments WHERE dataset = ?')
+      .get(dataset) as { n: number };
+    return row.n;
+  }
+
+  /**
+   * Replaces every segment of a dataset by `quads`, its current content, in one durable
+   * transaction: replaying a long log of small writes at start-up then costs one read, and
+   * deleted quads stop taking space. A failure leaves the old segments in place.
+   */
+  compact(dataset: string, quads: Uint32Array): void {
+    checkDatasetName(dataset);
+    const now = new Date().toISOString();
+    this.runWrite(
+      this.db.transaction(() => {
+        if (!this.hasDataset(dataset)) throw new NotFoundError(`Dataset ${dataset} does not exist`);
+        this.db.prepare('DELETE FROM segments WHERE dataset = ?').run(dataset);
+        this.insertSegments(dataset, 'add', quads, 'compaction', now);
+      }),
+      'Compacting the dataset',
+    );
+  }
+
+  /** Writes `quads` as segments of at most SEGMENT_QUADS quads; call inside a transaction. */
+  private insertSegments(
+    dataset: string,
+    op: 'add' | 'delete',
+    quads: Uint32Array,
+    source: string | null,
+    now: string,
+  ): void {
     const insertSegment = this.db.prepare(
       'INSERT INTO segments (dataset, op, quad_count, data, sha256, source, created_at) ' +
         'VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    for (let start = 0; start < quads.length; start += SEGMENT_QUADS * 4) {
+      const chunk = quads.subarray(start, Math.min(quads.length, start + SEGMENT_QUADS * 4));
+      const data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const digest = createHash('sha256').update(data).digest('hex');
+      insertSegment.run(dataset, op, chunk.length / 4, data, digest, source, now);
+    }
+  }
+
+  /** Runs a write transaction, mapping a full disk and other database errors to KgErrors. */
+  private runWrite(write: () => void, what: string): void {
+    try {
+      write();
+    } catch (error) {
+      if (error instanceof StorageError || error instanceof NotFoundError) throw error;
+      if ((error as { code?: unknown }).code === 'SQLITE_FULL') {
+        throw new StorageFullError(
+          'The disk holding the data dir is full; the write was not applied. Free space and retry.',
+          error,
+        );
+      }
+      throw new StorageError(`${what} failed: ${(error as Error).message}`, error);
+    }
+  }
+
+  /** Writes a commit in one durable transaction. */
+  commit(commit: Commit): void {
+    checkDatasetName(commit.dataset);
+    const insertTerm = this.db.prepare('INSERT INTO terms (id, key) VALUES (?, ?)');
     const now = new Date().toISOString();
 
     const write = this.db.transaction(() => {
@@ -187,35 +245,12 @@ export class QuadLog {
         ['delete', commit.deletes],
       ];
       for (const [op, quads] of parts) {
-        if (quads === undefined) continue;
-        for (let start = 0; start < quads.length; start += SEGMENT_QUADS * 4) {
-          const chunk = quads.subarray(start, Math.min(quads.length, start + SEGMENT_QUADS * 4));
-          const data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-          const digest = createHash('sha256').update(data).digest('hex');
-          insertSegment.run(
-            commit.dataset,
-            op,
-            chunk.length / 4,
-            data,
-            digest,
-            commit.source ?? null,
-            now,
-          );
+        if (quads !== undefined) {
+          this.insertSegments(commit.dataset, op, quads, commit.source ?? null, now);
         }
       }
     });
-    try {
-      write();
-    } catch (error) {
-      if (error instanceof StorageError || error instanceof NotFoundError) throw error;
-      if ((error as { code?: unknown }).code === 'SQLITE_FULL') {
-        throw new StorageFullError(
-          'The disk holding the data dir is full; the write was not applied. Free space and retry.',
-          error,
-        );
-      }
-      throw new StorageError(`Writing to the database failed: ${(error as Error).message}`, error);
-    }
+    this.runWrite(write, 'Writing to the database');
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * Security commands run without a server: the password policy of `user add`, the audit entries
- * of account changes, `audit verify` on an intact and a tampered log, and `incident`.
+ * of account changes, `audit verify` on an intact and a tampered log, `incident`, `grant` and
+ * `user unlock`.
  */
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -92,6 +94,127 @@ describe('security commands', () => {
       .split('\n')
       .map((line) => (JSON.parse(line) as { type: string }).type);
     assert.deepEqual(types.slice(-2), ['incident.set', 'incident.clear']);
+    assert.equal(runCli(['audit', 'verify', '--data-dir', dataDir]).status, 0);
+  });
+
+  it('adds, lists and revokes grants', () => {
+    const cli = (...args: string[]) => runCli([...args, '--data-dir', dataDir]);
+    const added = runCli(['user', 'add', 'gina', '--data-dir', dataDir], {
+      input: `${PASSWORD}\n`,
+    });
+    assert.equal(added.status, 0, added.stderr);
+    const created = cli('dataset', 'create', 'books');
+    assert.equal(created.status, 0, created.stderr);
+    const graph = 'http://example.org/g';
+
+    const missing = cli('grant', 'add', 'gina', '--dataset', 'nope', '--permissions', 'read');
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /Dataset nope does not exist/);
+    const all = cli('grant', 'add', 'gina', '--dataset', '*', '--permissions', 'read');
+    assert.equal(all.status, 0, all.stderr);
+    const first = cli(
+      'grant',
+      'add',
+      'gina',
+      '--dataset',
+      'books',
+      '--graph',
+      graph,
+      '--permissions',
+      'read,write',
+    );
+    assert.equal(first.status, 0, first.stderr);
+    // add ORs the new permissions into the grant.
+    const second = cli(
+      'grant',
+      'add',
+      'gina',
+      '--dataset',
+      'books',
+      '--graph',
+      graph,
+      '--permissions',
+      'delete',
+    );
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stderr, /now holds read, write, delete/);
+    assert.equal(
+      cli('grant', 'list', 'gina').stdout,
+      `gina\t*\t-\tread\ngina\tbooks\t${graph}\tread,write,delete\n`,
+    );
+
+    const partial = cli(
+      'grant',
+      'revoke',
+      'gina',
+      '--dataset',
+      'books',
+      '--graph',
+      graph,
+      '--permissions',
+      'write',
+    );
+    assert.equal(partial.status, 0, partial.stderr);
+    assert.match(cli('grant', 'list').stdout, /books\t\S+\tread,delete\n/);
+    const whole = cli('grant', 'revoke', 'gina', '--dataset', 'books');
+    assert.equal(whole.status, 2);
+    assert.match(whole.stderr, /No grant for gina on dataset books/);
+    assert.equal(cli('grant', 'revoke', 'gina', '--dataset', '*').status, 0);
+    assert.equal(cli('grant', 'revoke', 'gina', '--dataset', 'books', '--graph', graph).status, 0);
+    assert.equal(cli('grant', 'list', 'gina').stdout, '');
+
+    const invalid: string[][] = [
+      ['grant', 'add', 'gina', '--dataset', 'books', '--permissions', 'sudo'],
+      [
+        'grant',
+        'add',
+        'gina',
+        '--dataset',
+        'books',
+        '--graph',
+        'relative',
+        '--permissions',
+        'read',
+      ],
+      ['grant', 'add', 'nobody', '--dataset', 'books', '--permissions', 'read'],
+      ['grant', 'add', 'gina', '--dataset', 'books'],
+    ];
+    for (const args of invalid) assert.equal(cli(...args).status, 2, args.join(' '));
+
+    const types = readFileSync(auditFile(), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { type: string }).type);
+    assert.deepEqual(types.slice(-6), [
+      'admin.grant.add',
+      'admin.grant.add',
+      'admin.grant.add',
+      'admin.grant.revoke',
+      'admin.grant.revoke',
+      'admin.grant.revoke',
+    ]);
+  });
+
+  it('unlocks a locked user', () => {
+    const db = new Database(path.join(dataDir, 'seven-tick.db'));
+    try {
+      db.prepare(
+        'UPDATE security_users SET failed_attempts = 5, locked_until = ? WHERE username = ?',
+      ).run(Date.now() + 3_600_000, 'gina');
+    } finally {
+      db.close();
+    }
+    assert.match(
+      runCli(['user', 'list', '--data-dir', dataDir]).stdout,
+      /gina\treader \(locked until/,
+    );
+    const unlocked = runCli(['user', 'unlock', 'gina', '--data-dir', dataDir]);
+    assert.equal(unlocked.status, 0, unlocked.stderr);
+    assert.match(unlocked.stderr, /Unlocked gina/);
+    assert.match(runCli(['user', 'list', '--data-dir', dataDir]).stdout, /gina\treader\n/);
+    const again = runCli(['user', 'unlock', 'gina', '--data-dir', dataDir]);
+    assert.match(again.stderr, /was not locked/);
+    assert.equal(runCli(['user', 'unlock', 'nobody', '--data-dir', dataDir]).status, 2);
     assert.equal(runCli(['audit', 'verify', '--data-dir', dataDir]).status, 0);
   });
 });

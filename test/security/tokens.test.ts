@@ -1,15 +1,25 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { InvalidArgumentError, NotFoundError } from '../../src/errors.js';
+import { resolveConfig } from '../../src/config.js';
+import { ConfigError, InvalidArgumentError, NotFoundError } from '../../src/errors.js';
 import { Permission } from '../../src/security/permissions.js';
-import { TokenStore } from '../../src/security/tokens.js';
+import {
+  DEFAULT_SESSION_IDLE_MS,
+  LAST_USE_WRITE_INTERVAL_MS,
+  TokenStore,
+} from '../../src/security/tokens.js';
 import { UserStore } from '../../src/security/users.js';
 import { openTestDatabase, type TestDatabase } from './helpers.js';
 
 const PASSWORD = 'correct horse battery staple';
 const T0 = new Date('2026-01-01T00:00:00Z');
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+function at(ms: number): Date {
+  return new Date(T0.getTime() + ms);
+}
 
 describe('TokenStore', () => {
   let handle: TestDatabase;
@@ -80,7 +90,7 @@ describe('TokenStore', () => {
     const expiresAt = new Date(T0.getTime() + HOUR);
     const created = tokens.create({
       username: 'alice',
-      kind: 'session',
+      kind: 'api',
       scopes: ['read'],
       expiresAt,
       now: T0,
@@ -165,5 +175,166 @@ describe('TokenStore', () => {
     });
     users.setRoles('alice', ['reader']);
     assert.equal(tokens.verify(created.token)?.permissions, Permission.Read);
+  });
+});
+
+describe('session idle timeout', () => {
+  let handle: TestDatabase;
+  let tokens: TokenStore;
+  const IDLE = DEFAULT_SESSION_IDLE_MS;
+
+  const createSession = () =>
+    tokens.create({
+      username: 'alice',
+      kind: 'session',
+      scopes: ['read'],
+      expiresAt: at(4 * HOUR),
+      now: T0,
+    });
+
+  beforeEach(async () => {
+    handle = openTestDatabase();
+    await new UserStore(handle.db).add('alice', PASSWORD, ['writer']);
+    tokens = new TokenStore(handle.db);
+  });
+  afterEach(() => handle.close());
+
+  it('defaults to 15 minutes', () => {
+    assert.equal(IDLE, 15 * MINUTE);
+    assert.equal(tokens.sessionIdleMs, IDLE);
+    assert.equal(resolveConfig({}, {}).sessionIdleSeconds, 900);
+  });
+
+  it('revokes a session idle since creation', () => {
+    const created = createSession();
+    assert.equal(tokens.verify(created.token, at(IDLE + 1)), null);
+    const [listed] = tokens.list('alice');
+    assert.deepEqual(listed?.revokedAt, at(IDLE + 1));
+    assert.equal(tokens.stateOf(listed!, at(IDLE + 1)), 'revoked');
+  });
+
+  it('accepts a session at exactly the timeout', () => {
+    const created = createSession();
+    assert.notEqual(tokens.verify(created.token, at(IDLE)), null);
+  });
+
+  it('revokes a session idle since its last use', () => {
+    const created = createSession();
+    assert.notEqual(tokens.verify(created.token, at(10 * MINUTE)), null);
+    assert.notEqual(tokens.verify(created.token, at(10 * MINUTE + IDLE)), null);
+    assert.equal(tokens.verify(created.token, at(20 * MINUTE + 2 * IDLE + 1)), null);
+    // Revoked, so it stays rejected even when used again soon after.
+    assert.equal(tokens.verify(created.token, at(20 * MINUTE + 2 * IDLE + 2)), null);
+    assert.notEqual(tokens.list('alice')[0]?.revokedAt, null);
+  });
+
+  it('keeps a session in use alive', () => {
+    const created = createSession();
+    // Every 14 minutes for three hours: each gap is under the timeout.
+    for (let step = 1; step <= 12; step += 1) {
+      const verified = tokens.verify(created.token, at(step * 14 * MINUTE));
+      assert.notEqual(verified, null, `use ${step}`);
+    }
+  });
+
+  it('keeps a session used every 50 seconds', () => {
+    // The stored last use lags by up to a minute, so frequent use must still count.
+    const created = createSession();
+    for (let step = 1; step <= 40; step += 1) {
+      assert.notEqual(tokens.verify(created.token, at(step * 50_000)), null, `use ${step}`);
+    }
+  });
+
+  it('writes the last use at most once a minute', () => {
+    const created = createSession();
+    const lastUse = () => tokens.get(created.id)?.lastUsedAt;
+    assert.equal(lastUse(), null);
+    tokens.verify(created.token, at(1000));
+    assert.deepEqual(lastUse(), at(1000));
+    tokens.verify(created.token, at(1000 + LAST_USE_WRITE_INTERVAL_MS - 1));
+    assert.deepEqual(lastUse(), at(1000));
+    tokens.verify(created.token, at(1000 + LAST_USE_WRITE_INTERVAL_MS));
+    assert.deepEqual(lastUse(), at(1000 + LAST_USE_WRITE_INTERVAL_MS));
+  });
+
+  it('never moves the last use backwards', () => {
+    const created = createSession();
+    tokens.verify(created.token, at(5 * MINUTE));
+    tokens.verify(created.token, at(MINUTE));
+    assert.deepEqual(tokens.get(created.id)?.lastUsedAt, at(5 * MINUTE));
+  });
+
+  it('leaves API tokens without idle timeout', () => {
+    const created = tokens.create({
+      username: 'alice',
+      kind: 'api',
+      scopes: ['read'],
+      expiresAt: null,
+      now: T0,
+    });
+    const verified = tokens.verify(created.token, at(30 * 24 * HOUR));
+    assert.notEqual(verified, null);
+    assert.deepEqual(verified?.lastUsedAt, at(30 * 24 * HOUR));
+  });
+
+  it('reports an idle session as expired', () => {
+    createSession();
+    const [listed] = tokens.list('alice');
+    assert.equal(tokens.stateOf(listed!, at(IDLE)), 'active');
+    assert.equal(tokens.stateOf(listed!, at(IDLE + 1)), 'expired');
+  });
+
+  it('applies a configured timeout', () => {
+    const longer = new TokenStore(handle.db, { sessionIdleMs: HOUR });
+    const created = longer.create({
+      username: 'alice',
+      kind: 'session',
+      scopes: ['read'],
+      expiresAt: at(4 * HOUR),
+      now: T0,
+    });
+    assert.notEqual(longer.verify(created.token, at(HOUR)), null);
+    assert.equal(longer.verify(created.token, at(2 * HOUR + 1)), null);
+  });
+
+  it('rejects a timeout under two minutes', () => {
+    for (const sessionIdleMs of [0, 60_000, 119_999, 1.5e5 + 0.5, Number.NaN]) {
+      assert.throws(
+        () => new TokenStore(handle.db, { sessionIdleMs }),
+        InvalidArgumentError,
+        String(sessionIdleMs),
+      );
+    }
+    assert.throws(() => resolveConfig({ sessionIdleSeconds: 60 }, {}), ConfigError);
+    assert.throws(() => resolveConfig({ sessionIdleSeconds: 'soon' }, {}), ConfigError);
+    assert.equal(resolveConfig({ sessionIdleSeconds: '120' }, {}).sessionIdleSeconds, 120);
+  });
+
+  it('adds the last-use column to an older table', async () => {
+    const older = openTestDatabase();
+    try {
+      const columns = () =>
+        (older.db.prepare('PRAGMA table_info(security_tokens)').all() as { name: string }[])
+          .map((column) => column.name)
+          .filter((name) => name === 'last_used_at');
+      assert.deepEqual(columns(), []);
+      await new UserStore(older.db).add('alice', PASSWORD, ['writer']);
+      const store = new TokenStore(older.db);
+      assert.deepEqual(columns(), ['last_used_at']);
+      const created = store.create({
+        username: 'alice',
+        kind: 'api',
+        scopes: ['read'],
+        expiresAt: null,
+        now: T0,
+      });
+      store.verify(created.token, at(MINUTE));
+      older.reopen();
+      const reopened = new TokenStore(older.db);
+      assert.deepEqual(columns(), ['last_used_at']);
+      assert.deepEqual(reopened.get(created.id)?.lastUsedAt, at(MINUTE));
+    } finally {
+      older.close();
+    }
   });
 });

@@ -89,10 +89,57 @@ const ROUTES: Route[] = [
     body: '{"level":"none"}',
     contentType: 'application/json',
   },
+  { name: 'list users', method: 'GET', path: '/admin/users' },
+  {
+    name: 'put user',
+    method: 'PUT',
+    path: '/admin/users/table-user1',
+    body: JSON.stringify({ password: PASSWORD, roles: ['reader'] }),
+    contentType: 'application/json',
+  },
+  { name: 'delete user', method: 'DELETE', path: '/admin/users/doomed1' },
+  { name: 'unlock user', method: 'POST', path: '/admin/users/victim1/unlock' },
+  { name: 'list grants', method: 'GET', path: '/admin/grants?principal=reader1' },
+  {
+    name: 'put grant',
+    method: 'PUT',
+    path: '/admin/grants',
+    body: JSON.stringify({
+      principal: 'writer1',
+      dataset: 'default',
+      graph: 'http://example.org/g',
+      permissions: ['read'],
+    }),
+    contentType: 'application/json',
+  },
+  {
+    name: 'delete grant',
+    method: 'DELETE',
+    path: '/admin/grants?principal=victim1&dataset=default',
+  },
+  {
+    name: 'create own token',
+    method: 'POST',
+    path: '/auth/tokens',
+    body: JSON.stringify({ scopes: ['read'], name: 'table' }),
+    contentType: 'application/json',
+  },
+  { name: 'list own tokens', method: 'GET', path: '/auth/tokens' },
+  { name: 'revoke own token', method: 'DELETE', path: '/auth/tokens/{ADMIN_TOKEN_ID}' },
+  { name: 'list tokens', method: 'GET', path: '/admin/tokens?user=reader1' },
+  { name: 'revoke token', method: 'DELETE', path: '/admin/tokens/{WRITER_TOKEN_ID}' },
   { name: 'unknown route', method: 'GET', path: '/no/such/route' },
 ];
 
-type Caller = 'anonymous' | 'wrong password' | 'reader' | 'writer' | 'admin' | 'reader token';
+type Caller =
+  | 'anonymous'
+  | 'wrong password'
+  | 'reader'
+  | 'writer'
+  | 'admin'
+  | 'reader token'
+  | 'expired token'
+  | 'wrong-scope token';
 
 /** Routes that only admins may use: 401 without valid credentials, 403 for everyone else. */
 const ADMIN_ONLY: Record<Caller, number> = {
@@ -102,11 +149,57 @@ const ADMIN_ONLY: Record<Caller, number> = {
   writer: 403,
   admin: 200,
   'reader token': 403,
+  'expired token': 401,
+  'wrong-scope token': 403,
 };
+
+const ADMIN_ONLY_CREATED: Record<Caller, number> = { ...ADMIN_ONLY, admin: 201 };
+const ADMIN_ONLY_NO_CONTENT: Record<Caller, number> = { ...ADMIN_ONLY, admin: 204 };
 
 // Expected status per route, per caller.
 const EXPECTED: Record<string, Record<Caller, number>> = {
   metrics: ADMIN_ONLY,
+  'list users': ADMIN_ONLY,
+  'put user': ADMIN_ONLY_CREATED,
+  'delete user': ADMIN_ONLY_NO_CONTENT,
+  'unlock user': ADMIN_ONLY_NO_CONTENT,
+  'list grants': ADMIN_ONLY,
+  'put grant': ADMIN_ONLY_CREATED,
+  'delete grant': ADMIN_ONLY_NO_CONTENT,
+  'list tokens': ADMIN_ONLY,
+  'revoke token': ADMIN_ONLY_NO_CONTENT,
+  // Only a password or session caller may create a token, within its own permissions.
+  'create own token': {
+    anonymous: 401,
+    'wrong password': 401,
+    reader: 201,
+    writer: 201,
+    admin: 201,
+    'reader token': 403,
+    'expired token': 401,
+    'wrong-scope token': 403,
+  },
+  'list own tokens': {
+    anonymous: 401,
+    'wrong password': 401,
+    reader: 200,
+    writer: 200,
+    admin: 200,
+    'reader token': 200,
+    'expired token': 401,
+    'wrong-scope token': 200,
+  },
+  // The path names one of admin's API tokens: others see 404, and another admin token 403.
+  'revoke own token': {
+    anonymous: 401,
+    'wrong password': 401,
+    reader: 404,
+    writer: 404,
+    admin: 204,
+    'reader token': 404,
+    'expired token': 401,
+    'wrong-scope token': 403,
+  },
   'audit tail': ADMIN_ONLY,
   'blocked addresses': ADMIN_ONLY,
   'incident GET': ADMIN_ONLY,
@@ -118,6 +211,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
     writer: 200,
     admin: 200,
     'reader token': 200,
+    'expired token': 200,
+    'wrong-scope token': 200,
   },
   ready: {
     anonymous: 200,
@@ -126,6 +221,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
     writer: 200,
     admin: 200,
     'reader token': 200,
+    'expired token': 200,
+    'wrong-scope token': 200,
   },
   'query GET': {
     anonymous: 401,
@@ -134,6 +231,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
     writer: 200,
     admin: 200,
     'reader token': 200,
+    'expired token': 401,
+    'wrong-scope token': 200,
   },
   'query POST': {
     anonymous: 401,
@@ -142,6 +241,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
     writer: 200,
     admin: 200,
     'reader token': 200,
+    'expired token': 401,
+    'wrong-scope token': 200,
   },
   'update insert': {
     anonymous: 401,
@@ -150,6 +251,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
     writer: 200,
     admin: 200,
     'reader token': 403,
+    'expired token': 401,
+    'wrong-scope token': 403,
   },
   'update clear': {
     anonymous: 401,
@@ -158,6 +261,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
     writer: 403,
     admin: 200,
     'reader token': 403,
+    'expired token': 401,
+    'wrong-scope token': 403,
   },
   'graph store GET': {
     anonymous: 401,
@@ -166,6 +271,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
     writer: 200,
     admin: 200,
     'reader token': 200,
+    'expired token': 401,
+    'wrong-scope token': 200,
   },
   'graph store POST': {
     anonymous: 401,
@@ -174,6 +281,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
     writer: 204,
     admin: 204,
     'reader token': 403,
+    'expired token': 401,
+    'wrong-scope token': 403,
   },
   'graph store PUT': {
     anonymous: 401,
@@ -182,6 +291,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
     writer: 403,
     admin: 204,
     'reader token': 403,
+    'expired token': 401,
+    'wrong-scope token': 403,
   },
   'graph store DELETE': {
     anonymous: 401,
@@ -190,6 +301,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
     writer: 403,
     admin: 404,
     'reader token': 403,
+    'expired token': 401,
+    'wrong-scope token': 403,
   },
   'list datasets': {
     anonymous: 401,
@@ -198,6 +311,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
     writer: 403,
     admin: 200,
     'reader token': 403,
+    'expired token': 401,
+    'wrong-scope token': 403,
   },
   'create dataset': {
     anonymous: 401,
@@ -206,6 +321,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
     writer: 403,
     admin: 201,
     'reader token': 403,
+    'expired token': 401,
+    'wrong-scope token': 403,
   },
   'unknown route': {
     anonymous: 401,
@@ -214,6 +331,8 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
     writer: 404,
     admin: 404,
     'reader token': 404,
+    'expired token': 401,
+    'wrong-scope token': 404,
   },
 };
 
@@ -221,6 +340,7 @@ describe('access control table', () => {
   let server: ServerProcess;
   let dataDir: string;
   const credentials = {} as Record<Caller, string | null>;
+  const tokenIds: Record<string, string> = {};
 
   before(async () => {
     dataDir = tempDataDir();
@@ -237,8 +357,35 @@ describe('access control table', () => {
       });
       assert.equal(added.status, 0, added.stderr);
     }
-    const token = runCli(['token', 'create', 'reader1', '--scopes', 'read', '--data-dir', dataDir]);
-    assert.equal(token.status, 0, token.stderr);
+    const doomed = runCli(['user', 'add', 'doomed1', '--data-dir', dataDir], {
+      input: `${PASSWORD}\n`,
+    });
+    assert.equal(doomed.status, 0, doomed.stderr);
+    const granted = runCli([
+      'grant',
+      'add',
+      'victim1',
+      '--dataset',
+      'default',
+      '--permissions',
+      'read',
+      '--data-dir',
+      dataDir,
+    ]);
+    assert.equal(granted.status, 0, granted.stderr);
+    const createToken = (username: string, ...options: string[]) => {
+      const created = runCli(['token', 'create', username, ...options, '--data-dir', dataDir]);
+      assert.equal(created.status, 0, created.stderr);
+      return { secret: created.stdout.trim(), id: /Created token (\S+)/.exec(created.stderr)![1]! };
+    };
+    const token = createToken('reader1', '--scopes', 'read');
+    // An admin's token limited to read: a valid credential used beyond its scope.
+    const wrongScope = createToken('admin', '--scopes', 'read');
+    tokenIds.ADMIN_TOKEN_ID = createToken('admin', '--scopes', 'read,write').id;
+    tokenIds.WRITER_TOKEN_ID = createToken('writer1', '--scopes', 'read').id;
+    // 0.00001 days is 864 ms; the table starts only after that has passed.
+    const expired = createToken('reader1', '--scopes', 'read', '--expires-days', '0.00001');
+    const expiredBy = Date.now() + 1000;
     // One address sends every failing request of the table; keep it from being blocked.
     server = await startServerProcess({
       dataDir,
@@ -252,7 +399,10 @@ describe('access control table', () => {
     credentials.reader = basic('reader1', PASSWORD);
     credentials.writer = basic('writer1', PASSWORD);
     credentials.admin = ADMIN_AUTH;
-    credentials['reader token'] = `Bearer ${token.stdout.trim()}`;
+    credentials['reader token'] = `Bearer ${token.secret}`;
+    credentials['expired token'] = `Bearer ${expired.secret}`;
+    credentials['wrong-scope token'] = `Bearer ${wrongScope.secret}`;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiredBy - Date.now())));
   });
 
   after(async () => {
@@ -266,7 +416,8 @@ describe('access control table', () => {
       it(`${route.method} ${route.name} as ${caller} → ${expected}`, async () => {
         const headers: Record<string, string> = {};
         if (route.contentType) headers['content-type'] = route.contentType;
-        const response = await server.request(route.path, {
+        const path = route.path.replace(/\{(\w+)\}/, (_match, name: string) => tokenIds[name]!);
+        const response = await server.request(path, {
           method: route.method,
           headers,
           body: route.body,
@@ -327,7 +478,9 @@ describe('access control table', () => {
   it('never writes a password or token to the log', () => {
     const log = server.output.join('\n');
     assert.ok(!log.includes(PASSWORD));
-    assert.ok(!log.includes(credentials['reader token']!.slice(7)));
+    for (const caller of ['reader token', 'expired token', 'wrong-scope token'] as const) {
+      assert.ok(!log.includes(credentials[caller]!.slice(7)), caller);
+    }
     assert.ok(!log.includes('test-admin-password'));
   });
 });

@@ -5,37 +5,23 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pino from 'pino';
-import { resolveConfig } from '../../src/config.js';
-import { ensureAdmin } from '../../src/security/bootstrap.js';
-import { buildServer, type ServerContext } from '../../src/server/app.js';
-import { openSecurityServices } from '../../src/server/security-services.js';
-import { DEFAULT_DATASET, Engine } from '../../src/storage/engine.js';
-import { ADMIN_PASSWORD, basic, removeDir, tempDataDir } from '../helpers/server-process.js';
+import type { ServerContext } from '../../src/server/app.js';
+import { openInProcessServer, type InProcessServer } from '../helpers/in-process-server.js';
+import { ADMIN_PASSWORD, basic } from '../helpers/server-process.js';
 
 describe('audit failure', () => {
-  let dataDir: string;
+  let server: InProcessServer;
   let context: ServerContext;
-  let app: Awaited<ReturnType<typeof buildServer>>;
+  let app: InProcessServer['app'];
   const auth = basic('admin', ADMIN_PASSWORD);
 
   before(async () => {
-    dataDir = tempDataDir();
-    const config = resolveConfig({ dataDir }, {});
-    const logger = pino({ level: 'silent' });
-    const engine = await Engine.openAsync(dataDir);
-    engine.createDataset(DEFAULT_DATASET);
-    const security = await openSecurityServices(engine.db, { config, logger });
-    await ensureAdmin(security.users, { password: ADMIN_PASSWORD });
-    context = { engine, config, security, state: { ready: true, activeQueries: new Set() } };
-    app = await buildServer(context);
+    server = await openInProcessServer();
+    ({ context, app } = server);
   });
 
   after(async () => {
-    await app.close();
-    await context.security.audit.close().catch(() => undefined);
-    context.engine.close();
-    removeDir(dataDir);
+    await server.close();
   });
 
   it('fails requests once unwritable', async () => {

@@ -170,13 +170,16 @@ describe('SPARQL protocol', () => {
     assert.equal(body.line, 2);
   });
 
+  // A GET with neither query nor update asks for the service description, so a missing
+  // query is a form POST without one.
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
   for (const [label, request] of [
-    ['a missing query', { path: '/sparql' }],
+    ['a missing query', { path: '/sparql', init: { method: 'POST', headers: form, body: 'x=1' } }],
     ['an empty query', { path: '/sparql?query=' }],
     ['two queries', { path: `/sparql?query=ASK{}&query=ASK{}` }],
   ] as const) {
     it(`rejects ${label} with 400`, async () => {
-      const response = await server.request(request.path);
+      const response = await server.request(request.path, 'init' in request ? request.init : {});
       assert.equal(response.status, 400);
       const body = (await response.json()) as { error: string; detail: string };
       assert.equal(body.error, 'Invalid request');

@@ -4,7 +4,8 @@
  *   DELETE /admin/addresses/ADDRESS  lift an address's block
  *   GET /admin/audit?limit=N         the newest N audit entries (default 100, at most 1000)
  *   GET /admin/incident              the incident level
- *   PUT /admin/incident              JSON {"level": ..., "reason": ...} sets it
+ *   PUT /admin/incident              JSON {"level": ..., "reason": ...} sets it, through the
+ *                                    incident controller (webhook first for critical)
  * Every change is audited as an admin.* or incident.* entry.
  */
 import path from 'node:path';
@@ -95,19 +96,12 @@ export function registerAdminSecurityRoutes(app: FastifyInstance, context: Serve
     requireAdmin(request);
     const body = request.body as { level: string; reason?: string };
     const level = parseIncidentLevel(body.level);
-    const username = request.principal!.username;
-    const previous = context.security.incident.set(level, {
-      setBy: username,
+    // The controller audits, logs and counts the change and sends the webhook.
+    const change = await context.security.incidentController.change(level, {
+      setBy: request.principal!.username,
       reason: body.reason ?? null,
-    });
-    context.security.metrics.setIncidentLevel(level);
-    context.security.record({
-      type: 'incident.set',
-      actor: username,
       address: request.ip,
-      detail: { from: previous.level, to: level, reason: body.reason ?? null },
     });
-    request.log.warn({ from: previous.level, to: level, by: username }, 'incident level set');
-    return { level, previous: previous.level };
+    return { level, previous: change.previous, webhook: change.webhook };
   });
 }

@@ -10,8 +10,6 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatFromMediaType } from '../../rdf/formats.js';
 import { serializeQuads } from '../../rdf/serialize.js';
-import { reachesAnyGraph } from '../../security/access.js';
-import { Permission } from '../../security/permissions.js';
 import { readableQuads } from '../../security/quad-access.js';
 import {
   compileShapes,
@@ -44,10 +42,7 @@ async function answerValidation(
   datasetName: string,
 ): Promise<FastifyReply> {
   const principal = request.principal!;
-  const access = context.security.access.graphAccess(principal, Permission.Read, datasetName);
-  if (!reachesAnyGraph(access)) {
-    context.security.access.require(principal, Permission.Read, { dataset: datasetName });
-  }
+  const access = context.security.access.requireReadAccess(principal, datasetName);
   const stored = context.engine.dataset(datasetName);
   // Negotiate before the work, so an unacceptable Accept header costs nothing.
   const mediaType = negotiate(request.headers.accept, GRAPH_OFFERED);

@@ -1,13 +1,11 @@
 /**
  * The SPARQL 1.1 Protocol query operation on /sparql (the default dataset) and
  * /datasets/NAME/sparql: query via GET, via POST as a form, or via POST with an
- * application/sparql-query body.
+ * application/sparql-query body. A GET without a query returns the service description.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../../errors.js';
-import { reachesAnyGraph } from '../../security/access.js';
-import { Permission } from '../../security/permissions.js';
 import { readableQuads } from '../../security/quad-access.js';
 import { isAbsoluteIri } from '../../rdf/terms.js';
 import { explainQuery } from '../../sparql/explain.js';
@@ -27,6 +25,7 @@ import { serializeQuads } from '../../rdf/serialize.js';
 import { RDF_MEDIA_TYPES, type RdfFormat } from '../../rdf/formats.js';
 import { DEFAULT_DATASET } from '../../storage/engine.js';
 import type { ServerContext } from '../app.js';
+import { endpointIri } from '../endpoint-iri.js';
 import { notAcceptable } from '../errors.js';
 import {
   GRAPH_OFFERED,
@@ -35,6 +34,7 @@ import {
   negotiate,
 } from '../negotiation.js';
 import { prefetch, toByteStream, abortOnDisconnect } from '../streaming.js';
+import { isServiceDescriptionRequest, sendServiceDescription } from '../service-description.js';
 
 type Parameters = Record<string, string | string[] | undefined>;
 
@@ -63,6 +63,10 @@ async function answerQuery(
   reply: FastifyReply,
   datasetName: string,
 ): Promise<FastifyReply> {
+  // A GET without a query requests the endpoint's service description.
+  if (isServiceDescriptionRequest(request)) {
+    return sendServiceDescription(context, request, reply, datasetName);
+  }
   const queryText = extractQuery(request);
   const parameters = (request.query ?? {}) as Parameters;
   const bodyParameters = isForm(request) ? (request.body as Parameters) : {};
@@ -71,10 +75,7 @@ async function answerQuery(
   const namedGraphs = graphParameter('named-graph-uri', parameters, bodyParameters);
 
   const principal = request.principal!;
-  const access = context.security.access.graphAccess(principal, Permission.Read, datasetName);
-  if (!reachesAnyGraph(access)) {
-    context.security.access.require(principal, Permission.Read, { dataset: datasetName });
-  }
+  const access = context.security.access.requireReadAccess(principal, datasetName);
   // inference=false reads the asserted quads only, without a reasoning dataset's inferences.
   const assertedOnly = isFalse(parameters.inference) || isFalse(bodyParameters.inference);
   const stored = context.engine.dataset(datasetName, { assertedOnly });
@@ -84,7 +85,7 @@ async function answerQuery(
   };
   const controller = abortOnDisconnect(context, reply);
 
-  const parsed = parseQuery(queryText);
+  const parsed = parseQuery(queryText, endpointIri(request));
   const queryOptions = {
     timeoutMs: context.config.queryTimeoutMs,
     maxRows: context.config.maxResultRows,

@@ -14,6 +14,7 @@ import { guardedWriter, readableQuads } from '../../security/quad-access.js';
 import { executeUpdate, parseUpdate, type UpdateOperation } from '../../sparql/index.js';
 import { DEFAULT_DATASET } from '../../storage/engine.js';
 import type { ServerContext } from '../app.js';
+import { endpointIri } from '../endpoint-iri.js';
 import { abortOnDisconnect } from '../streaming.js';
 import { auditWrite, requireWritable } from './write-guard.js';
 import { remoteLoader } from '../remote-load.js';
@@ -36,7 +37,7 @@ async function answerUpdate(
   requireWritable(context); // security: read-only while the incident level is high or critical
   const principal = request.principal!;
   const { text, parameters } = extractUpdate(request);
-  const operations = withProtocolDataset(parseUpdate(text), parameters);
+  const operations = withProtocolDataset(parseUpdate(text, endpointIri(request)), parameters);
 
   // Inserting needs write and removing needs delete, on the dataset or on some graph of it;
   // the graph-level check happens when the quads are written.
