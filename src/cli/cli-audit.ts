@@ -1,13 +1,13 @@
 /**
- * Audit entries for CLI commands that change users, tokens or the incident level. The audit log
- * has one writer: while a server runs on the data dir it owns the log, so the command prints a
- * notice and writes no entry.
- * TODO: hand the entry to the running server (for example through a table it polls) so that
- * changes made beside a server are audited too.
+ * Audit entries for CLI commands that change users, tokens, grants or the incident level. The
+ * audit log has one writer: while a server runs on the data dir, the entry is queued in the
+ * database and the server appends it (audit-outbox.ts); otherwise the command appends it.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { AuditLog, type AuditEvent } from '../security/audit.js';
+import { queueAuditEvent } from '../security/audit-outbox.js';
+import { openDatabase } from '../storage/database.js';
 import { runningServerPid } from '../storage/server-lock.js';
 
 /** Returns the actor of CLI entries: `cli:` and the operating-system user running the command. */
@@ -20,19 +20,23 @@ export function cliActor(): string {
 }
 
 /**
- * Appends one audit entry to DATA_DIR/audit and waits until it is durable. Returns false (and
- * prints why on stderr) when a server runs on the data dir and the entry was not written.
+ * Appends one audit entry to DATA_DIR/audit and waits until it is durable, or queues it for
+ * the server running on the data dir.
  */
 export async function auditFromCli(
   dataDir: string,
   event: Omit<AuditEvent, 'actor' | 'address'>,
-): Promise<boolean> {
+): Promise<void> {
   const pid = runningServerPid(dataDir);
   if (pid !== undefined) {
-    console.error(
-      `Note: not audited, because the server (pid ${pid}) owns the audit log of ${dataDir}`,
-    );
-    return false;
+    const db = openDatabase(dataDir);
+    try {
+      queueAuditEvent(db, { ...event, actor: cliActor(), address: null });
+    } finally {
+      db.close();
+    }
+    console.error(`Audited through the running server (pid ${pid}), within about a second`);
+    return;
   }
   const log = await AuditLog.open({ dir: path.join(dataDir, 'audit') });
   try {
@@ -40,5 +44,4 @@ export async function auditFromCli(
   } finally {
     await log.close();
   }
-  return true;
 }

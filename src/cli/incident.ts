@@ -59,6 +59,8 @@ export async function incidentSet(
     db.close();
   }
   console.error(`Incident level changed from ${change.previous} to ${level}`);
+  // A running server notices the change within a second and audits it itself.
+  if (runningServerPid(dataDir) !== undefined) return;
   await auditFromCli(dataDir, {
     type: level === 'none' ? 'incident.clear' : 'incident.set',
     detail: { from: change.previous, to: level, reason: reason ?? null, webhook: change.webhook },

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { SqliteDatabase } from '../storage/database.js';
 import { AccessPolicy } from '../security/access.js';
 import { AddressMonitor } from '../security/address-monitor.js';
+import { drainAuditOutbox, ensureAuditOutbox } from '../security/audit-outbox.js';
 import { AuditLog, type AuditEvent } from '../security/audit.js';
 import { auditEventForAuth } from '../security/audit-events.js';
 import { Authenticator, type AuthEvent } from '../security/authenticate.js';
@@ -69,6 +70,8 @@ export interface SecurityServicesOptions {
 
 /** How often the server looks for a level another process (the CLI) stored, in milliseconds. */
 const INCIDENT_POLL_MS = 1000;
+/** How often queued CLI audit entries are appended, in milliseconds. */
+const OUTBOX_DRAIN_MS = 1000;
 
 /** Opens the audit log and creates every security component; await it before serving. */
 export async function openSecurityServices(
@@ -136,6 +139,7 @@ export async function openSecurityServices(
   // A failed write is logged by `record` and fails every response, so it is not raised here.
   await audit.flush().catch(() => undefined);
   await checkAuditAtStart(path.join(config.dataDir, AUDIT_DIR), config, logger, incidentController);
+  await startOutboxDrain(db, audit, incident, logger);
   return {
     users,
     tokens,
@@ -259,6 +263,40 @@ function startIncidentMonitoring(
   }, INCIDENT_POLL_MS);
   poll.unref();
   return { controller, monitor };
+}
+
+/**
+ * Appends the audit entries CLI commands queued beside the server: those queued while it was
+ * down now, then new ones about once a second (see audit-outbox.ts).
+ */
+async function startOutboxDrain(
+  db: SqliteDatabase,
+  audit: AuditLog,
+  incident: IncidentState,
+  logger: Logger,
+): Promise<void> {
+  ensureAuditOutbox(db);
+  const drain = async (): Promise<void> => {
+    // A backlog drains in batches; each pass is bounded by the rows queued before it.
+    for (let pass = 0; pass < 1000 && (await drainAuditOutbox(db, audit)) > 0; pass++);
+  };
+  await drain();
+  let running = false;
+  const timer = setInterval(() => {
+    // The database closes when the server stops; draining ends with it.
+    if (!incident.isOpen()) {
+      clearInterval(timer);
+      return;
+    }
+    if (running) return;
+    running = true;
+    drain()
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'appending audit entries queued by the CLI failed');
+      })
+      .finally(() => (running = false));
+  }, OUTBOX_DRAIN_MS);
+  timer.unref();
 }
 
 /**

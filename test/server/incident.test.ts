@@ -112,7 +112,6 @@ describe('incident mode', () => {
   it('locks down at critical until cleared', async () => {
     const set = runCli(['incident', 'set', 'critical', '--reason', 'drill', '--data-dir', dataDir]);
     assert.equal(set.status, 0, set.stderr);
-    assert.match(set.stderr, /not audited, because the server \(pid \d+\) owns the audit log/);
     await waitForStatus(ASK, 503);
 
     const query = await server.request(ASK);
@@ -129,6 +128,13 @@ describe('incident mode', () => {
     assert.equal(cleared.status, 0, cleared.stderr);
     await waitForStatus(ASK, 200);
     assert.equal((await server.request('/ready', { auth: null })).status, 200);
+    // The server noticed both CLI changes and audited them itself, once each.
+    const audit = (await (await server.request('/admin/audit?limit=1000')).json()) as {
+      entries: { type: string; detail: { to?: string } }[];
+    };
+    const changes = audit.entries.filter((entry) => entry.type.startsWith('incident.'));
+    assert.equal(changes.filter((entry) => entry.detail.to === 'critical').length, 1);
+    assert.equal(changes.at(-1)?.detail.to, 'none');
   });
 
   it('rejects invalid levels', async () => {
