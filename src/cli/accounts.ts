@@ -62,7 +62,12 @@ export function userList(dataDir: string): Promise<void> {
   return withSecurity(dataDir, async (db) => {
     for (const user of new UserStore(db).list()) {
       const locked = user.lockedUntil ? ` (locked until ${user.lockedUntil.toISOString()})` : '';
-      console.log(`${user.username}\t${user.roles.join(',')}${locked}`);
+      const lastLogin = user.lastLoginAt?.toISOString() ?? 'never';
+      const lastFailure = user.lastFailedLoginAt?.toISOString() ?? 'never';
+      console.log(
+        `${user.username}\t${user.roles.join(',')}\tlast login ${lastLogin}\t` +
+          `last failed login ${lastFailure}${locked}`,
+      );
     }
   });
 }

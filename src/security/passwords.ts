@@ -49,6 +49,31 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 /**
+ * Hashes a password that just verified against an older hash, with today's parameters. The
+ * policy is not checked again: the password was accepted when it was set, and a policy
+ * change must not lock its owner out at the next login.
+ */
+export async function rehashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2_OPTIONS);
+}
+
+/**
+ * True when a PHC string was made with another algorithm or other cost parameters than
+ * today's, so the next successful login should store a new hash (rehashPassword).
+ */
+export function needsRehash(passwordHash: string): boolean {
+  // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>
+  const [, algorithm, , parameters] = passwordHash.split('$');
+  if (algorithm !== 'argon2id' || parameters === undefined) return true;
+  const values = new Map(parameters.split(',').map((pair) => pair.split('=') as [string, string]));
+  return (
+    Number(values.get('m')) !== ARGON2_OPTIONS.memoryCost ||
+    Number(values.get('t')) !== ARGON2_OPTIONS.timeCost ||
+    Number(values.get('p')) !== ARGON2_OPTIONS.parallelism
+  );
+}
+
+/**
  * Verifies a password against a PHC string. Returns false instead of throwing for a
  * malformed hash, a non-string input or a password over PASSWORD_MAX_BYTES.
  */

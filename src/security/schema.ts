@@ -51,9 +51,26 @@ const STATEMENTS = [
   )`,
 ];
 
-/** Creates the security tables and indexes when they do not exist yet. Idempotent. */
+/**
+ * Columns added after the first release, with their types: `ALTER TABLE ... ADD COLUMN` brings
+ * a database created before them up to date.
+ */
+const ADDED_COLUMNS: readonly [table: string, column: string, type: string][] = [
+  // The last successful and the last failed login, kept apart so an admin can tell a lockout
+  // from a forgotten password and see when the owner last got in.
+  ['security_users', 'last_login_at', 'INTEGER'],
+  ['security_users', 'last_failed_login_at', 'INTEGER'],
+];
+
+/** Creates the security tables, indexes and added columns that do not exist yet. Idempotent. */
 export function ensureSecuritySchema(db: Database): void {
   db.transaction(() => {
     for (const statement of STATEMENTS) db.exec(statement);
+    for (const [table, column, type] of ADDED_COLUMNS) {
+      const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+      if (!columns.some((existing) => existing.name === column)) {
+        db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      }
+    }
   })();
 }

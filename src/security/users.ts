@@ -10,6 +10,8 @@ import {
   checkPasswordPolicy,
   generatePassword,
   hashPassword,
+  needsRehash,
+  rehashPassword,
   verifyPassword,
 } from './passwords.js';
 import { parseRoles, type RoleName } from './permissions.js';
@@ -28,6 +30,10 @@ export interface UserInfo {
   failedAttempts: number;
   /** End of the current lockout, or null when the account is not locked. */
   lockedUntil: Date | null;
+  /** Time of the last successful login with the password, or null before the first. */
+  lastLoginAt: Date | null;
+  /** Time of the last failed login, or null when there was none. */
+  lastFailedLoginAt: Date | null;
 }
 
 export type UserVerifyResult =
@@ -52,6 +58,8 @@ interface UserRow {
   password_changed_at: number;
   failed_attempts: number;
   locked_until: number | null;
+  last_login_at: number | null;
+  last_failed_login_at: number | null;
 }
 
 interface FailureCount {
@@ -86,6 +94,9 @@ function toUserInfo(row: UserRow): UserInfo {
     passwordChangedAt: new Date(row.password_changed_at),
     failedAttempts: row.failed_attempts,
     lockedUntil: row.locked_until === null ? null : new Date(row.locked_until),
+    lastLoginAt: row.last_login_at === null ? null : new Date(row.last_login_at),
+    lastFailedLoginAt:
+      row.last_failed_login_at === null ? null : new Date(row.last_failed_login_at),
   };
 }
 
@@ -108,6 +119,9 @@ export class UserStore {
     setHash: Statement<[string, number, string]>;
     setRoles: Statement<[string, string]>;
     setFailures: Statement<[number, number | null, string]>;
+    loginSucceeded: Statement<[number, string]>;
+    loginFailed: Statement<[number, number | null, number, string]>;
+    rehash: Statement<[string, string, string]>;
     remove: Statement<[string]>;
     removeTokens: Statement<[string]>;
     removeGrants: Statement<[string]>;
@@ -153,6 +167,18 @@ export class UserStore {
       setRoles: db.prepare('UPDATE security_users SET roles = ? WHERE username = ?'),
       setFailures: db.prepare(
         'UPDATE security_users SET failed_attempts = ?, locked_until = ? WHERE username = ?',
+      ),
+      loginSucceeded: db.prepare(
+        `UPDATE security_users SET failed_attempts = 0, locked_until = NULL, last_login_at = ?
+          WHERE username = ?`,
+      ),
+      loginFailed: db.prepare(
+        `UPDATE security_users SET failed_attempts = ?, locked_until = ?, last_failed_login_at = ?
+          WHERE username = ?`,
+      ),
+      // Only when the hash is still the one verified, so a password set meanwhile wins.
+      rehash: db.prepare(
+        'UPDATE security_users SET password_hash = ? WHERE username = ? AND password_hash = ?',
       ),
       remove: db.prepare('DELETE FROM security_users WHERE username = ?'),
       removeTokens: db.prepare('DELETE FROM security_tokens WHERE username = ?'),
@@ -278,8 +304,15 @@ export class UserStore {
     const matches = await verifyPassword(row?.password_hash ?? (await getDummyHash()), password);
 
     if (row !== undefined && matches) {
-      this.statements.setFailures.run(0, null, username);
-      return { ok: true, user: toUserInfo({ ...row, failed_attempts: 0, locked_until: null }) };
+      this.statements.loginSucceeded.run(now, username);
+      if (needsRehash(row.password_hash)) {
+        // The hash was made with older argon2 parameters: store one with today's.
+        this.statements.rehash.run(await rehashPassword(password), username, row.password_hash);
+      }
+      return {
+        ok: true,
+        user: toUserInfo({ ...row, failed_attempts: 0, locked_until: null, last_login_at: now }),
+      };
     }
 
     failures.failedAttempts += 1;
@@ -289,7 +322,7 @@ export class UserStore {
     if (row === undefined) {
       if (username !== '') this.rememberUnknownFailure(username, failures);
     } else {
-      this.statements.setFailures.run(failures.failedAttempts, failures.lockedUntil, username);
+      this.statements.loginFailed.run(failures.failedAttempts, failures.lockedUntil, now, username);
     }
     return { ok: false, reason: 'invalid' };
   }

@@ -114,7 +114,7 @@ describe('seven-tick CLI', () => {
     assert.match(weak.stderr, /12/);
 
     const list = runCli(['user', 'list', '--data-dir', dataDir]);
-    assert.match(list.stdout, /^carol\treader$/m);
+    assert.match(list.stdout, /^carol\treader\tlast login never\tlast failed login never$/m);
     assert.ok(!list.stdout.includes('argon2'));
 
     const token = runCli([

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { InvalidArgumentError, NotFoundError } from '../../src/errors.js';
+import { hash } from '@node-rs/argon2';
+import { needsRehash } from '../../src/security/passwords.js';
 import { TokenStore } from '../../src/security/tokens.js';
 import { UserStore } from '../../src/security/users.js';
 import { openTestDatabase, type TestDatabase } from './helpers.js';
@@ -121,6 +123,48 @@ describe('UserStore', () => {
     assert.equal(opened.ok, true);
     assert.equal(users.get('alice')?.failedAttempts, 0);
     assert.equal(users.get('alice')?.lockedUntil, null);
+  });
+
+  it('keeps the last login and the last failure apart', async () => {
+    await users.add('alice', PASSWORD, ['reader']);
+    await users.verify('alice', WRONG, at(1));
+    assert.equal(users.get('alice')?.lastLoginAt, null);
+    assert.deepEqual(users.get('alice')?.lastFailedLoginAt, at(1));
+    assert.equal((await users.verify('alice', PASSWORD, at(2))).ok, true);
+    assert.deepEqual(users.get('alice')?.lastLoginAt, at(2));
+    assert.deepEqual(users.get('alice')?.lastFailedLoginAt, at(1), 'a success keeps the failure');
+    await users.verify('alice', WRONG, at(3));
+    assert.deepEqual(users.get('alice')?.lastLoginAt, at(2), 'a failure keeps the success');
+    assert.deepEqual(users.get('alice')?.lastFailedLoginAt, at(3));
+  });
+
+  it('rehashes a hash made with older argon2 parameters at the next login', async () => {
+    await users.add('alice', PASSWORD, ['reader']);
+    const storedHash = () =>
+      (
+        handle.db
+          .prepare("SELECT password_hash FROM security_users WHERE username = 'alice'")
+          .get() as { password_hash: string }
+      ).password_hash;
+    const current = storedHash();
+    assert.equal(needsRehash(current), false);
+    const old = await hash(PASSWORD, {
+      algorithm: 2,
+      memoryCost: 8192,
+      timeCost: 1,
+      parallelism: 1,
+    });
+    handle.db
+      .prepare("UPDATE security_users SET password_hash = ? WHERE username = 'alice'")
+      .run(old);
+    assert.equal(needsRehash(old), true);
+
+    assert.equal((await users.verify('alice', WRONG, at(1))).ok, false);
+    assert.equal(storedHash(), old, 'a failed login changes nothing');
+    assert.equal((await users.verify('alice', PASSWORD, at(2))).ok, true);
+    assert.notEqual(storedHash(), old);
+    assert.equal(needsRehash(storedHash()), false);
+    assert.equal((await users.verify('alice', PASSWORD, at(3))).ok, true);
   });
 
   it('resets the count on success', async () => {

@@ -91,6 +91,8 @@ function userJson(user: UserInfo, now = Date.now()) {
     failedAttempts: user.failedAttempts,
     locked,
     lockedUntil: locked ? user.lockedUntil!.toISOString() : null,
+    lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+    lastFailedLoginAt: user.lastFailedLoginAt?.toISOString() ?? null,
   };
 }
 
