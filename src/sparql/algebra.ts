@@ -79,6 +79,11 @@ export interface GraphVariable {
   readonly slot: number;
   readonly hiddenSlot: number;
   readonly input: Operator;
+  /**
+   * Runs `input` once per named graph with `hiddenSlot` seeded, because it holds a subquery
+   * whose aggregates, LIMIT or OFFSET apply per graph.
+   */
+  readonly perGraph?: boolean;
 }
 
 /** Inline data (VALUES): one solution per row; an undefined key is UNDEF (unbound). */
@@ -211,12 +216,14 @@ export type Operator =
   | Slice;
 
 /**
- * Operators that run without the values their caller seeds them with, and whose solutions
- * then join those values. A subquery is evaluated on its own and joined with its context
- * (SPARQL 1.1, section 18.2.1), even where the caller seeds outer values, as EXISTS does;
- * seeding its input would let the subquery's LIMIT, aggregates and projection act on them.
+ * Operators that run without the values their caller seeds them with, except the listed
+ * slots, and whose solutions then join the full seed. A subquery is evaluated on its own and
+ * joined with its context (SPARQL 1.1, section 18.2.1), even where the caller seeds outer
+ * values, as EXISTS does; seeding its input would let the subquery's LIMIT, aggregates and
+ * projection act on them. Inside GRAPH ?var the graph's hidden slot is kept, so the subquery
+ * runs within one named graph at a time (see GraphVariable.perGraph).
  */
-export const SEED_ISOLATED = new WeakSet<Operator>();
+export const SEED_ISOLATED = new WeakMap<Operator, readonly number[]>();
 
 /** Returns the slots an expression reads. */
 export function expressionSlots(expression: Expression, into = new Set<number>()): Set<number> {

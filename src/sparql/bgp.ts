@@ -152,6 +152,11 @@ export class BgpEvaluator {
     }
   }
 
+  /** The distinct non-default graph ids of the query's dataset, ascending. */
+  *namedGraphs(): Generator<typeof PAUSE, readonly TermId[], undefined> {
+    return yield* this.listNamedGraphs();
+  }
+
   /** Collects the distinct non-default graph ids with a full scan, once per query. */
   private *listNamedGraphs(): Generator<typeof PAUSE, TermId[], undefined> {
     if (this.namedGraphIds !== undefined) return this.namedGraphIds;

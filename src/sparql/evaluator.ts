@@ -10,6 +10,7 @@ import {
   type Bgp,
   type LeftJoin,
   type Minus,
+  type GraphVariable,
   type Operator,
   SEED_ISOLATED,
   type OrderCondition,
@@ -88,9 +89,14 @@ export class Evaluator implements ExpressionEnvironment {
    * inside EXISTS, where it carries the outer solution's values.
    */
   *run(op: Operator, seed: Solution = this.ctx.emptySolution()): SolutionStream {
-    if (SEED_ISOLATED.has(op) && seed.some((id) => id !== UNBOUND)) {
-      return yield* this.joinSeed(op, seed);
+    const kept = SEED_ISOLATED.get(op);
+    if (kept !== undefined && seed.some((id) => id !== UNBOUND)) {
+      return yield* this.joinSeed(op, seed, kept);
     }
+    return yield* this.runOperatorProfiled(op, seed);
+  }
+
+  private *runOperatorProfiled(op: Operator, seed: Solution): SolutionStream {
     const profile = this.ctx.profile;
     if (profile === undefined) return yield* this.runOperator(op, seed);
     for (const item of this.runOperator(op, seed)) {
@@ -99,9 +105,14 @@ export class Evaluator implements ExpressionEnvironment {
     }
   }
 
-  /** Runs `op` unseeded and yields each of its solutions that is compatible with `seed`. */
-  private *joinSeed(op: Operator, seed: Solution): SolutionStream {
-    for (const solution of this.run(op, this.ctx.emptySolution())) {
+  /**
+   * Runs `op` seeded only with the `kept` slots of `seed`, and yields each of its solutions
+   * that is compatible with the whole seed.
+   */
+  private *joinSeed(op: Operator, seed: Solution, kept: readonly number[]): SolutionStream {
+    const inner = this.ctx.emptySolution();
+    for (const slot of kept) inner[slot] = seed[slot]!;
+    for (const solution of this.runOperatorProfiled(op, inner)) {
       if (solution === PAUSE) {
         yield PAUSE;
         continue;
@@ -109,6 +120,20 @@ export class Evaluator implements ExpressionEnvironment {
       const merged = merge(seed, solution);
       if (merged !== undefined) yield merged;
       else if (this.ctx.step()) yield PAUSE;
+    }
+  }
+
+  /** GRAPH ?var over an input that must run within one named graph at a time. */
+  private *graphByGraph(op: GraphVariable, seed: Solution): SolutionStream {
+    const bound = seed[op.slot]!;
+    for (const graph of yield* this.bgps.namedGraphs()) {
+      if (bound !== UNBOUND && bound !== graph) continue;
+      const graphSeed = seed.slice();
+      graphSeed[op.hiddenSlot] = graph;
+      for (const solution of this.run(op.input, graphSeed)) {
+        if (solution !== PAUSE) solution[op.slot] = graph;
+        yield solution;
+      }
     }
   }
 
@@ -144,6 +169,10 @@ export class Evaluator implements ExpressionEnvironment {
         yield* this.run(op.right, seed);
         return;
       case 'graph':
+        if (op.perGraph === true) {
+          yield* this.graphByGraph(op, seed);
+          return;
+        }
         for (const solution of this.run(op.input, seed)) {
           if (solution === PAUSE) {
             yield PAUSE;

@@ -15,7 +15,8 @@ import {
 export function pushDownFilters(op: Operator): Operator {
   const result = pushDown(op);
   // The copy of a subquery's root must run isolated from seeds as the original would.
-  if (result !== op && SEED_ISOLATED.has(op)) SEED_ISOLATED.add(result);
+  const kept = SEED_ISOLATED.get(op);
+  if (result !== op && kept !== undefined) SEED_ISOLATED.set(result, kept);
   return result;
 }
 

@@ -4,7 +4,6 @@
  * so its other variables never join with outer variables of the same name.
  */
 import type * as Sparql from 'sparqljs';
-import { UnsupportedFeatureError } from '../errors.js';
 import { SEED_ISOLATED, type GraphTarget, type Operator } from './algebra.js';
 import { needsGrouping } from './group.js';
 import { translateQuery, type TranslationScope } from './query.js';
@@ -16,14 +15,11 @@ export function translateSubquery(
   graph: GraphTarget,
   context: TranslationContext,
 ): Operator {
-  if (graph.type === 'variable') {
-    // Under GRAPH ?g the subquery runs once for all graphs, which gives per-graph results
-    // only for operators that treat each graph's solutions independently.
-    if (subquery.limit !== undefined || subquery.offset !== undefined)
-      throw new UnsupportedFeatureError('LIMIT or OFFSET in a subquery inside GRAPH ?var');
-    if (needsGrouping(subquery))
-      throw new UnsupportedFeatureError('aggregation in a subquery inside GRAPH ?var');
-  }
+  // Under GRAPH ?g, aggregates, LIMIT and OFFSET apply per graph, so such a subquery keeps
+  // the graph's hidden slot from its seed and the GRAPH operator runs it once per graph.
+  const perGraph =
+    graph.type === 'variable' &&
+    (subquery.limit !== undefined || subquery.offset !== undefined || needsGrouping(subquery));
   // A null base IRI means the enclosing query's base is unknown, which a scope marks by
   // leaving the field out.
   const scope: TranslationScope =
@@ -32,6 +28,6 @@ export function translateSubquery(
       : { variables: context.variables, graph, baseIri: context.baseIri };
   const nested = translateQuery(subquery, scope);
   for (const name of nested.variables) context.inScope.add(name);
-  SEED_ISOLATED.add(nested.algebra);
+  SEED_ISOLATED.set(nested.algebra, perGraph ? [graph.slot] : []);
   return nested.algebra;
 }

@@ -10,6 +10,7 @@ import { termKey } from '../rdf/terms.js';
 import {
   certainSlots,
   mentionedSlots,
+  SEED_ISOLATED,
   type Bgp,
   type Expression,
   type GraphTarget,
@@ -254,7 +255,16 @@ function translateGraph(pattern: Sparql.GraphPattern, context: TranslationContex
   const slot = context.variables.slotOf(name.value);
   const hiddenSlot = context.variables.newHiddenSlot();
   const input = translateGroup(pattern.patterns, { type: 'variable', slot: hiddenSlot }, context);
-  return { type: 'graph', slot, hiddenSlot, input };
+  const perGraph = keepsSlot(input, hiddenSlot);
+  return { type: 'graph', slot, hiddenSlot, input, ...(perGraph ? { perGraph } : {}) };
+}
+
+/** True when `op` holds a subquery that keeps `slot` from its seed (SEED_ISOLATED). */
+function keepsSlot(op: Operator, slot: number): boolean {
+  if (SEED_ISOLATED.get(op)?.includes(slot) === true) return true;
+  if ('input' in op) return keepsSlot(op.input, slot);
+  if ('left' in op) return keepsSlot(op.left, slot) || keepsSlot(op.right, slot);
+  return false;
 }
 
 /** Translates a triple block into its BGP and the Path operators of its property paths. */

@@ -48,14 +48,6 @@ describe('parseQuery', () => {
 describe('unsupported features', () => {
   const cases: [string, string][] = [
     [
-      'SELECT * { GRAPH ?g { { SELECT (COUNT(*) AS ?n) { ?s ?p ?o } } } }',
-      'aggregation in a subquery inside GRAPH ?var',
-    ],
-    [
-      'SELECT * { GRAPH ?g { { SELECT ?s { ?s ?p ?o } LIMIT 1 } } }',
-      'LIMIT or OFFSET in a subquery inside GRAPH ?var',
-    ],
-    [
       'SELECT * { ?s :p (1 +5) }',
       'numeric literal with a leading + in an RDF collection of a triple pattern',
     ],
