@@ -17,6 +17,9 @@ import {
 import { parseRoles, type RoleName } from './permissions.js';
 import { ensureSecuritySchema } from './schema.js';
 
+/** Least time between two writes of a user's last login, in milliseconds. */
+const LAST_LOGIN_WRITE_INTERVAL_MS = 60_000;
+
 /** Usernames: 1 to 64 ASCII letters, digits, dots, underscores, at signs and hyphens. */
 export const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 
@@ -30,7 +33,10 @@ export interface UserInfo {
   failedAttempts: number;
   /** End of the current lockout, or null when the account is not locked. */
   lockedUntil: Date | null;
-  /** Time of the last successful login with the password, or null before the first. */
+  /**
+   * Time of the last successful login with the password, to the minute (it is stored at most
+   * once a minute), or null before the first.
+   */
   lastLoginAt: Date | null;
   /** Time of the last failed login, or null when there was none. */
   lastFailedLoginAt: Date | null;
@@ -304,15 +310,20 @@ export class UserStore {
     const matches = await verifyPassword(row?.password_hash ?? (await getDummyHash()), password);
 
     if (row !== undefined && matches) {
-      this.statements.loginSucceeded.run(now, username);
+      // Basic credentials verify on every request, so the success is written only when it
+      // changes the failure count or the last login moves by a minute: a durable write per
+      // request would cost each one an fsync.
+      const stale =
+        row.last_login_at === null || now - row.last_login_at >= LAST_LOGIN_WRITE_INTERVAL_MS;
+      if (row.failed_attempts !== 0 || row.locked_until !== null || stale) {
+        this.statements.loginSucceeded.run(now, username);
+      }
       if (needsRehash(row.password_hash)) {
         // The hash was made with older argon2 parameters: store one with today's.
         this.statements.rehash.run(await rehashPassword(password), username, row.password_hash);
       }
-      return {
-        ok: true,
-        user: toUserInfo({ ...row, failed_attempts: 0, locked_until: null, last_login_at: now }),
-      };
+      const user = toUserInfo({ ...row, failed_attempts: 0, locked_until: null });
+      return { ok: true, user: stale ? { ...user, lastLoginAt: new Date(now) } : user };
     }
 
     failures.failedAttempts += 1;
