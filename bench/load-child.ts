@@ -1,8 +1,8 @@
 /**
  * One load measurement in a fresh process, so that one store's garbage and heap growth do not
  * count against another. Prints one JSON line: the store, triples loaded, load milliseconds
- * and the RSS before reading the text and after loading it, each after a full garbage
- * collection. The text stays referenced to the end, because freeing a 100 MB string does not
+ * (wall-clock and CPU) and the RSS before reading the text and after loading it, each after a
+ * full garbage collection. The text stays referenced to the end, because freeing a 100 MB string does not
  * reliably return its pages to the operating system. Pages freed while reading it could also
  * be reused by the store and hide part of its size.
  *
@@ -11,12 +11,14 @@
  * The store "none" reads the text and loads nothing: its RSS growth is the text's share, which
  * load.ts subtracts from the other stores' growth.
  */
-import { loadStore, readNTriples, type DataName, type StoreName } from './stores.js';
+import { loadStore, readNTriplesBytes, type DataName, type StoreName } from './stores.js';
 
 export interface LoadMeasurement {
   store: StoreName | 'none';
   triples: number;
   milliseconds: number;
+  /** User plus system CPU time of the load, over all of the process's threads. */
+  cpuMilliseconds: number;
   rssBefore: number;
   rssAfter: number;
 }
@@ -37,18 +39,33 @@ async function main(): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
   // TODO: also report heapUsed + external after dropping the text, because V8 substrings of
   // the text held by a dictionary make RSS growth with the text held understate that store.
-  const text = readNTriples(data);
+  // Every child keeps the document both as bytes (what 7T reads) and as a string (what the
+  // peers read), so the text-only child's RSS growth matches every store's share of it.
+  const bytes = readNTriplesBytes(data);
+  const text = bytes.toString('utf8');
 
   const keep: { value?: unknown } = {};
   const started = performance.now();
-  const triples = store === 'none' ? 0 : await loadStore(store, text, keep);
+  const cpuStarted = process.cpuUsage();
+  const triples = store === 'none' ? 0 : await loadStore(store, { bytes, text }, keep);
   const milliseconds = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuMilliseconds = (cpu.user + cpu.system) / 1000;
 
   collectGarbage();
   const rssAfter = process.memoryUsage().rss;
-  const measurement: LoadMeasurement = { store, triples, milliseconds, rssBefore, rssAfter };
+  const measurement: LoadMeasurement = {
+    store,
+    triples,
+    milliseconds,
+    cpuMilliseconds,
+    rssBefore,
+    rssAfter,
+  };
   // Keep the store and the text reachable until after the RSS reading.
-  if (keep.value === null || text.length === 0) console.error('nothing was loaded');
+  if (keep.value === null || text.length === 0 || bytes.length === 0) {
+    console.error('nothing was loaded');
+  }
   process.stdout.write(`${JSON.stringify(measurement)}\n`);
 }
 

@@ -17,7 +17,8 @@ import prettier from 'prettier';
 import { renderRatioChart } from './chart.js';
 import { measureHttp } from './http.js';
 import { httpTable } from './http-table.js';
-import { measureLoad, loadTable } from './load.js';
+import { LOAD_SECTION_TEXT, measureLoad, loadTable } from './load.js';
+import { measureOpenMemory, OPEN_MEMORY_TEXT, openMemoryTable } from './open-memory.js';
 import { lookupTable, measureLookups, type LoadedStores } from './lookups.js';
 import { isFullRun, parseOptions, type Options } from './options.js';
 import { measureQueries, queryTable } from './queries.js';
@@ -116,17 +117,10 @@ async function main(): Promise<void> {
   if (wants('load')) {
     await section('Load', async () => {
       const table = loadTable(measureLoad(options.data, options.runs));
+      const openMemory = openMemoryTable(await measureOpenMemory(options.data, options.runs));
       const body =
-        'From the decompressed N-Triples text in memory, one fresh Node.js process per store and ' +
-        'run (`bench/load-child.ts`). For 7T this is N3.js parsing, interning and the bulk ' +
-        'insert into the in-memory indexes, without the SQLite commit that `seven-tick load` ' +
-        'adds. RSS bytes per triple is the growth of the resident set from before reading the ' +
-        'text to after the load, both after a full garbage collection, less the growth of a ' +
-        'process that only reads the text. The RSS figures are approximate. The text stays in ' +
-        'memory until the end of the load, and term strings that the parser cut out of it may ' +
-        'share its memory, so a store whose dictionary keeps such strings looks smaller here ' +
-        'than it would after the text is gone.\n\n' +
-        table.markdown;
+        `${LOAD_SECTION_TEXT}\n\n${table.markdown}\n\n### Memory after open\n\n` +
+        `${OPEN_MEMORY_TEXT}\n\n${openMemory}`;
       return { body, figures: table.figures };
     });
   }

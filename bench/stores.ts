@@ -1,17 +1,17 @@
 /**
- * The three stores under test, each loaded from the same N-Triples text: the 7T core
- * (dictionary plus QuadStore, in memory, without the SQLite commit that `seven-tick load`
- * adds), Oxigraph's WebAssembly build and N3.js's N3.Store.
+ * The three stores under test, each loaded from the same N-Triples document: the 7T core,
+ * Oxigraph's WebAssembly build and N3.js's N3.Store. The 7T core is a dictionary plus a
+ * QuadStore in memory, loaded through the parsing, interning and bulk insert of
+ * `seven-tick load` but without its file reading and SQLite commit. 7T reads the document's
+ * UTF-8 bytes, as it does from a file; the peers' load functions take it as a string.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { Parser, Store as N3Store } from 'n3';
 import oxigraph from 'oxigraph';
-import { parseRdf } from '../src/rdf/parse.js';
-import { termKey } from '../src/rdf/terms.js';
+import { parseBytesInto } from '../src/storage/parse-into.js';
 import { MemoryDictionary } from '../src/store/dictionary.js';
 import { QuadStore } from '../src/store/quad-store.js';
 import { QuadBuffer } from '../src/store/quad-buffer.js';
@@ -32,22 +32,30 @@ export function dataFile(data: DataName): string {
   return path.join(LUBM_DIR, `${data}.nt.gz`);
 }
 
-export function readNTriples(data: DataName): string {
-  return gunzipSync(readFileSync(dataFile(data))).toString('utf8');
+/** The decompressed N-Triples document, as bytes and as a string. */
+export interface NTriplesDocument {
+  bytes: Buffer;
+  text: string;
 }
 
-export async function loadSevenTick(text: string): Promise<SevenTickStore> {
+export function readNTriplesBytes(data: DataName): Buffer {
+  return gunzipSync(readFileSync(dataFile(data)));
+}
+
+export function readNTriples(data: DataName): string {
+  return readNTriplesBytes(data).toString('utf8');
+}
+
+/**
+ * Loads the 7T core; a string document is encoded to UTF-8 first. Async only because callers
+ * await it.
+ */
+export async function loadSevenTick(document: string | Uint8Array): Promise<SevenTickStore> {
+  const bytes = typeof document === 'string' ? Buffer.from(document, 'utf8') : document;
   const dictionary = new MemoryDictionary();
   const store = new QuadStore();
   const buffer = new QuadBuffer();
-  await parseRdf(Readable.from([text]), { format: 'ntriples', source: 'bench' }, (quad) => {
-    buffer.push(
-      dictionary.intern(termKey(quad.subject)),
-      dictionary.intern(termKey(quad.predicate)),
-      dictionary.intern(termKey(quad.object)),
-      dictionary.intern(termKey(quad.graph)),
-    );
-  });
+  parseBytesInto(buffer, bytes, dictionary, 'ntriples', 'bench');
   store.addMany(buffer.view());
   return { dictionary, store };
 }
@@ -67,11 +75,12 @@ export function loadN3(text: string): N3Store {
 /** Loads one store and returns its triple count; the store itself stays in `keep`. */
 export async function loadStore(
   name: StoreName,
-  text: string,
+  document: NTriplesDocument,
   keep: { value?: unknown },
 ): Promise<number> {
+  const text = document.text;
   if (name === 'seven-tick') {
-    const loaded = await loadSevenTick(text);
+    const loaded = await loadSevenTick(document.bytes);
     keep.value = loaded;
     return loaded.store.size;
   }

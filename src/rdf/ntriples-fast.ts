@@ -31,8 +31,11 @@ export {
 /** A term dictionary that the parser can intern into directly; MemoryDictionary is one. */
 export interface KeyInterner {
   intern(key: string): number;
-  /** Interns the key made of the ASCII bytes from `start` to `end`. */
-  internAscii(bytes: Buffer, start: number, end: number): number;
+  /**
+   * Interns the key made of the ASCII bytes from `start` to `end`; `hash`, when given, is the
+   * key's hash as store/key-hash.ts computes it.
+   */
+  internAscii(bytes: Buffer, start: number, end: number, hash?: number): number;
 }
 
 /**
@@ -41,9 +44,9 @@ export interface KeyInterner {
  */
 export function internSink(dictionary: KeyInterner): TermSink<number> {
   return {
-    fromBytes: (bytes, start, end, ascii) =>
+    fromBytes: (bytes, start, end, ascii, hash) =>
       ascii
-        ? dictionary.internAscii(bytes, start, end)
+        ? dictionary.internAscii(bytes, start, end, hash)
         : dictionary.intern(bytes.toString('utf8', start, end)),
     fromString: (key) => dictionary.intern(key),
   };

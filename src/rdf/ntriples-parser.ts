@@ -10,9 +10,11 @@
  *
  * The parser works line by line. It keeps the bytes after the last line break of a chunk
  * until the next chunk completes the line, so a term or a multi-byte UTF-8 character split
- * across chunks needs no resumable state. Memory use is the longest line plus one chunk.
- * Every key is a freshly allocated flat string, so a key kept by a dictionary does not keep
- * the chunk it came from alive. A TermSink can intern keys from their bytes instead.
+ * across chunks needs no resumable state. Memory use is the longest line plus one chunk, plus
+ * 256 KiB for the recent-term cache (ntriples-recent-terms.ts).
+ * Every key is a flat string allocated apart from the input (a repeated IRI may return the
+ * string made for its earlier occurrence), so a key kept by a dictionary does not keep the chunk
+ * it came from alive. A TermSink can intern keys from their bytes instead.
  */
 import { isUtf8 } from 'node:buffer';
 
@@ -34,6 +36,8 @@ import {
   readCodePoint,
 } from './ntriples-lexical.js';
 import { DEFAULT_GRAPH_KEY, RDF_LANG_STRING, RDF_NS, XSD_STRING } from './terms.js';
+import { finishKeyHash, KEY_HASH_PRIME, KEY_HASH_SEED } from '../store/key-hash.js';
+import { RecentTerms, sameBytes } from './ntriples-recent-terms.js';
 
 /** Receives one statement as terms; `graph` is the default graph's term when there is none. */
 export type QuadHandler<T> = (subject: T, predicate: T, object: T, graph: T) => void;
@@ -48,9 +52,11 @@ export type QuadKeyHandler = QuadHandler<string>;
 export interface TermSink<T> {
   /**
    * Returns the term whose key is the UTF-8 text from `start` to `end` of `bytes`; `ascii` is
-   * true when every byte is below 0x80. The bytes change after the call returns.
+   * true when every byte is below 0x80. The bytes change after the call returns. For some ASCII
+   * keys the parser passes `hash`, the key's `hashKey` (see store/key-hash.ts), which it
+   * computed while scanning.
    */
-  fromBytes(bytes: Buffer, start: number, end: number, ascii: boolean): T;
+  fromBytes(bytes: Buffer, start: number, end: number, ascii: boolean, hash?: number): T;
   /** Returns the term of a key that the parser built as a string. */
   fromString(key: string): T;
 }
@@ -107,6 +113,17 @@ IRI_STOP.fill(2, 0x80);
 LITERAL_STOP.fill(2, 0x80);
 
 /**
+ * IRI_STOP and LITERAL_STOP of two bytes at once: index `b0 | (b1 << 8)` is non-zero when
+ * either byte stops the scan. One lookup per two bytes lets scans step four bytes at a time.
+ */
+const IRI_STOP_PAIR = new Uint8Array(1 << 16);
+const LITERAL_STOP_PAIR = new Uint8Array(1 << 16);
+for (let pair = 0; pair < IRI_STOP_PAIR.length; pair++) {
+  IRI_STOP_PAIR[pair] = IRI_STOP[pair & 0xff] | IRI_STOP[pair >>> 8];
+  LITERAL_STOP_PAIR[pair] = LITERAL_STOP[pair & 0xff] | LITERAL_STOP[pair >>> 8];
+}
+
+/**
  * Buffer's undocumented string constructors, which `toString` calls after checking its
  * arguments; calling them directly saves that per-term overhead. Both exist in Node.js 20.
  */
@@ -129,9 +146,6 @@ const V = 0x56;
 const VERSION = 'VERSION';
 /** The VERSION strings that n3 2.x accepts. */
 const SUPPORTED_VERSIONS = ['1.1', '1.2', '1.2-basic'];
-
-const PREDICATE_CACHE_SIZE = 64;
-const PREDICATE_CACHE_MASK = PREDICATE_CACHE_SIZE - 1;
 
 /**
  * Parses N-Triples or N-Quads fed as byte chunks and calls the handler once per statement, in
@@ -157,6 +171,8 @@ export class NQuadsParser<T = string> {
 
   // Position state of the segment being parsed.
   private data: Buffer = Buffer.alloc(0);
+  /** A DataView of `data`, which reads four unaligned bytes in one step. */
+  private view: DataView = new DataView(new ArrayBuffer(0));
   private pos = 0;
   private end = 0;
   private line = 1;
@@ -165,17 +181,15 @@ export class NQuadsParser<T = string> {
   private escaped = false;
   /** Set by `scanIri` and `readLiteral`: whether the term contains non-ASCII bytes. */
   private nonAscii = false;
+  /** Set by `scanIri` when the IRI is ASCII and has no escapes: `hashKey` of its key. */
+  private hash = 0;
   /** Bytes `<...>` of the last IRI subject, which `readSubjectIri` compares, and its term. */
   private previousSubject: Buffer = Buffer.allocUnsafe(256);
+  private previousSubjectView: DataView = viewOf(this.previousSubject);
   private previousSubjectLength = 0;
   private previousSubjectTerm: T | undefined;
-  /** Raw bytes between `<` and `>` of recent predicates, by cache slot, and their terms. */
-  private readonly predicateBytes: Buffer[] = new Array<Buffer>(PREDICATE_CACHE_SIZE).fill(
-    Buffer.alloc(0),
-  );
-  private readonly predicateTerms: (T | undefined)[] = new Array<T | undefined>(
-    PREDICATE_CACHE_SIZE,
-  );
+  /** Terms of recent plain IRIs, checked before the sink. */
+  private readonly recent = new RecentTerms<T>();
   /** Reused output for keys that differ from their source bytes. */
   private scratch: Buffer = Buffer.allocUnsafe(1024);
 
@@ -258,6 +272,7 @@ export class NQuadsParser<T = string> {
   private parseSegment(segment: Buffer): void {
     if (!isUtf8(segment)) this.failInvalidUtf8(segment);
     this.data = segment;
+    this.view = viewOf(segment);
     this.pos = 0;
     this.end = segment.length;
     this.lineStart = 0;
@@ -371,49 +386,30 @@ export class NQuadsParser<T = string> {
     const start = this.pos;
     const previous = this.previousSubject;
     const length = this.previousSubjectLength;
-    if (length > 0 && start + length <= this.end) {
-      // Compared from the end, where IRIs of the same namespace differ.
-      let i = length - 1;
-      while (i >= 0 && b[start + i] === previous[i]) i--;
-      if (i < 0) {
-        this.pos = start + length;
-        return this.previousSubjectTerm as T;
-      }
+    if (
+      length > 0 &&
+      start + length <= this.end &&
+      sameBytes(this.view, start, this.previousSubjectView, 0, length)
+    ) {
+      this.pos = start + length;
+      return this.previousSubjectTerm as T;
     }
     const term = this.expectIri(message);
     const rawLength = this.pos - start;
-    if (rawLength > previous.length) this.previousSubject = Buffer.allocUnsafe(rawLength * 2);
-    b.copy(this.previousSubject, 0, start, this.pos);
+    if (rawLength > previous.length) {
+      this.previousSubject = Buffer.allocUnsafe(rawLength * 2);
+      this.previousSubjectView = viewOf(this.previousSubject);
+    }
+    // A plain loop, because subarray() allocates a Buffer object per call.
+    const copy = this.previousSubject;
+    for (let k = 0; k < rawLength; k++) copy[k] = b[start + k];
     this.previousSubjectLength = rawLength;
     this.previousSubjectTerm = term;
     return term;
   }
 
-  /**
-   * Reads the predicate IRI. Documents use few distinct predicates, so a small cache maps the
-   * bytes of recent ones to their terms and spares the sink most of its work.
-   */
   private readPredicate(): T {
-    const b = this.data;
-    const start = this.pos + 1;
-    if (this.pos >= this.end || b[this.pos] !== LESS) this.fail('Expected an IRI as predicate');
-    const close = this.scanIri(start);
-    const length = close - start;
-    const slot = (length * 31 + b[close - 1] * 7 + b[close - 2]) & PREDICATE_CACHE_MASK;
-    const cached = this.predicateBytes[slot];
-    if (cached.length === length) {
-      let i = length - 1;
-      while (i >= 0 && cached[i] === b[start + i]) i--;
-      if (i < 0) {
-        this.pos = close + 1;
-        return this.predicateTerms[slot] as T;
-      }
-    }
-    this.pos = start - 1;
-    const term = this.readIri();
-    this.predicateBytes[slot] = Buffer.from(b.subarray(start, close));
-    this.predicateTerms[slot] = term;
-    return term;
+    return this.expectIri('Expected an IRI as predicate');
   }
 
   private expectIri(message: string): T {
@@ -427,25 +423,54 @@ export class NQuadsParser<T = string> {
     const close = this.scanIri(start);
     this.pos = close + 1;
     if (this.escaped) return this.sink.fromString(this.decodeIri(start, close));
+    if (this.nonAscii) {
+      this.checkAbsolute(start, close);
+      return this.sink.fromBytes(this.data, start, close, false);
+    }
+    // Cached bytes passed the absolute-IRI check when they were cached.
+    const length = close - start;
+    const hash = this.hash;
+    const cached = this.recent.find(this.view, start, length, hash);
+    if (cached !== undefined) return cached;
     this.checkAbsolute(start, close);
-    return this.sink.fromBytes(this.data, start, close, !this.nonAscii);
+    const term = this.sink.fromBytes(this.data, start, close, true, hash);
+    this.recent.remember(this.data, start, length, hash, term);
+    return term;
   }
 
   /**
-   * Returns the index of the `>` that closes an IRI starting at `start`, and sets `escaped` and
-   * `nonAscii`.
+   * Returns the index of the `>` that closes an IRI starting at `start`, and sets `escaped`,
+   * `nonAscii` and, when both are false, `hash`.
    */
   private scanIri(start: number): number {
     const b = this.data;
+    const view = this.view;
     const end = this.end;
-    let i = start;
     this.escaped = false;
     this.nonAscii = false;
+    // Four bytes at a time while none of them stops the scan, hashing each word as hashKey
+    // does. The word that contains the closing ">" ends this loop, so what remains of the key
+    // is under four bytes, which hashKey hashes one at a time.
+    let hash = KEY_HASH_SEED;
+    let i = start;
+    while (i + 4 <= end) {
+      const word = view.getInt32(i, true);
+      if ((IRI_STOP_PAIR[word & 0xffff] | IRI_STOP_PAIR[word >>> 16]) !== 0) break;
+      hash = Math.imul(hash ^ word, KEY_HASH_PRIME);
+      i += 4;
+    }
+    const wordsEnd = i;
     for (;;) {
       while (i < end && IRI_STOP[b[i]] === 0) i++;
       if (i >= end) return this.failAt(start - 1, 'Unterminated IRI: missing ">"');
       const c = b[i];
-      if (c === GREATER) return i;
+      if (c === GREATER) {
+        if (!this.escaped && !this.nonAscii) {
+          for (let k = wordsEnd; k < i; k++) hash = Math.imul(hash ^ b[k], KEY_HASH_PRIME);
+          this.hash = finishKeyHash(hash);
+        }
+        return i;
+      }
       if (c >= 0x80) {
         this.nonAscii = true;
         i++;
@@ -522,6 +547,12 @@ export class NQuadsParser<T = string> {
     let i = open + 1;
     let escaped = false;
     let nonAscii = false;
+    const view = this.view;
+    while (i + 4 <= end) {
+      const word = view.getInt32(i, true);
+      if ((LITERAL_STOP_PAIR[word & 0xffff] | LITERAL_STOP_PAIR[word >>> 16]) !== 0) break;
+      i += 4;
+    }
     for (;;) {
       while (i < end && LITERAL_STOP[b[i]] === 0) i++;
       if (i >= end || b[i] === LF || b[i] === CR) {
@@ -706,4 +737,8 @@ export class NQuadsParser<T = string> {
       line,
     });
   }
+}
+
+function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -17,7 +17,10 @@
  * new; parsers use it to skip one string allocation per term occurrence.
  */
 import { DEFAULT_GRAPH_KEY } from '../rdf/terms.js';
+import { hashAscii, hashKey } from './key-hash.js';
 import { DEFAULT_GRAPH_ID, LOCAL_ID_BASE, type TermDictionary, type TermId } from './types.js';
+
+export { hashAscii, hashKey };
 
 export interface MemoryDictionaryOptions {
   /** Maximum entries per hash table before a new table starts; default 2^23, at most 2^24. */
@@ -32,33 +35,6 @@ const INITIAL_TABLE_SLOTS = 16;
 const KEY_PAGE_BITS = 16;
 const KEY_PAGE_SIZE = 1 << KEY_PAGE_BITS;
 const KEY_PAGE_MASK = KEY_PAGE_SIZE - 1;
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-/**
- * Returns the 32-bit hash of a key: FNV-1a over its UTF-16 code units, then a final mix so
- * that the low bits, which pick the table slot, depend on every character. For an ASCII key
- * the code units are its UTF-8 bytes, so `hashAscii` on those bytes returns the same value.
- */
-export function hashKey(key: string): number {
-  let hash = FNV_OFFSET;
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), FNV_PRIME);
-  return mixHash(hash);
-}
-
-/** Returns `hashKey` of the ASCII string in bytes `start` to `end`. */
-export function hashAscii(bytes: Uint8Array, start: number, end: number): number {
-  let hash = FNV_OFFSET;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], FNV_PRIME);
-  return mixHash(hash);
-}
-
-function mixHash(hash: number): number {
-  let mixed = hash ^ (hash >>> 15);
-  mixed = Math.imul(mixed, 0x2c1b3c6d);
-  return (mixed ^ (mixed >>> 12)) | 0;
-}
 
 /**
  * Buffer's undocumented latin1 string constructor, which `toString('latin1')` calls after
@@ -156,10 +132,11 @@ export class MemoryDictionary implements TermDictionary {
   /**
    * Interns the key whose characters are the ASCII bytes `start` to `end` of `bytes`, creating
    * its string only when it is new. The caller guarantees that every byte is below 0x80; other
-   * keys go through `intern`.
+   * keys go through `intern`. `knownHash`, when given, must be `hashKey` of the key (a parser can
+   * compute it while scanning the bytes).
    */
-  internAscii(bytes: Buffer, start: number, end: number): TermId {
-    const hash = hashAscii(bytes, start, end);
+  internAscii(bytes: Buffer, start: number, end: number, knownHash?: number): TermId {
+    const hash = knownHash ?? hashAscii(bytes, start, end);
     const length = end - start;
     const pages = this.keyPages;
     for (let t = this.tables.length - 1; t >= 0; t--) {

@@ -16,7 +16,7 @@ import {
   parseNQuadsFile,
 } from '../../src/rdf/ntriples-fast.js';
 import { termKey } from '../../src/rdf/terms.js';
-import { MemoryDictionary } from '../../src/store/dictionary.js';
+import { hashKey, MemoryDictionary } from '../../src/store/dictionary.js';
 
 type Format = 'ntriples' | 'nquads';
 type Row = [string, string, string, string];
@@ -365,6 +365,91 @@ describe('internSink', () => {
     );
     assert.deepEqual(ids[3], ids[0], 'the same terms get the same ids');
     assert.equal(ids[1][3], 0, 'the default graph is id 0');
+  });
+
+  it('finds keys interned as strings', () => {
+    // Lengths 20 to 150 cover every remainder of the four-byte hash words and IRIs longer than
+    // the recent-term cache keeps.
+    const iris = Array.from({ length: 131 }, (_, i) => `http://a/${'x'.repeat(11 + i)}`);
+    const literals = iris.map((_, i) => `"${'v'.repeat(i)}"`);
+    const dictionary = new MemoryDictionary();
+    const expected = [...iris, ...literals].map((key) => dictionary.intern(key));
+    const size = dictionary.size;
+
+    const ids: number[] = [];
+    const parser = new NQuadsParser(
+      { format: 'ntriples', source: 'strings.nt' },
+      (s, _p, o) => ids.push(s, o),
+      internSink(dictionary),
+    );
+    const lines = iris.map((iri, i) => `<${iri}> <${iris[0]}> ${literals[i]} .\n`);
+    parser.write(Buffer.from(lines.join('')));
+    parser.finish();
+
+    assert.equal(dictionary.size, size, 'no key was interned twice');
+    assert.deepEqual(
+      ids.filter((_, i) => i % 2 === 0),
+      expected.slice(0, iris.length),
+    );
+    assert.deepEqual(
+      ids.filter((_, i) => i % 2 === 1),
+      expected.slice(iris.length),
+    );
+  });
+
+  it('keeps similar recent IRIs apart', () => {
+    // 5,000 objects share slots of the parser's recent-term cache, and IRIs of one length differ
+    // in one middle byte, so a cache hit must compare the bytes.
+    const objects = Array.from({ length: 5000 }, (_, i) => {
+      const digits = String(i).padStart(4, '0');
+      return `http://example.org/${digits[0]}${digits[1]}/${digits[2]}${digits[3]}/end`;
+    });
+    const lines = objects.map((iri, i) => `<http://s/${i % 7}> <http://p/${i % 3}> <${iri}> .`);
+    const input = `${lines.join('\n')}\n${lines.join('\n')}\n`;
+    const dictionary = new MemoryDictionary();
+    const keys: string[] = [];
+    const parser = new NQuadsParser(
+      { format: 'ntriples', source: 'recent.nt' },
+      (s, p, o) => keys.push(dictionary.key(s), dictionary.key(p), dictionary.key(o)),
+      internSink(dictionary),
+    );
+    parser.write(Buffer.from(input));
+    parser.finish();
+
+    const expected: string[] = [];
+    parseNQuads(input, { format: 'ntriples', source: 'x' }, (s, p, o) => expected.push(s, p, o));
+    assert.deepEqual(keys, expected);
+    assert.equal(dictionary.size, 1 + 7 + 3 + objects.length);
+  });
+
+  it('keeps IRIs with equal hashes apart', () => {
+    // Two IRIs of one length with the same 32-bit hash, found by search. Scrambled suffixes
+    // collide after about 10^5 tries (sequential ones did not within 10^6).
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; pair === undefined && i < 1_000_000; i++) {
+      const suffix = (Math.imul(i, 0x9e3779b1) >>> 0).toString(16).padStart(8, '0');
+      const iri = `http://example.org/${suffix}`;
+      const hash = hashKey(iri);
+      const other = seen.get(hash);
+      if (other === undefined) seen.set(hash, iri);
+      else pair = [other, iri];
+    }
+    assert.ok(pair !== undefined, 'no colliding pair found');
+    const input = pair.map((iri) => `<http://s> <http://p> <${iri}> .\n`).join('');
+    const dictionary = new MemoryDictionary();
+    const objects: number[] = [];
+    const parser = new NQuadsParser(
+      { format: 'ntriples', source: 'collide.nt' },
+      (_s, _p, o) => objects.push(o),
+      internSink(dictionary),
+    );
+    parser.write(Buffer.from(input));
+    parser.finish();
+    assert.deepEqual(
+      objects.map((id) => dictionary.key(id)),
+      pair,
+    );
   });
 });
 

@@ -161,9 +161,12 @@ describe('MemoryDictionary', () => {
   });
 
   it('hashes ASCII bytes as their string', () => {
-    for (const key of ['', A, LITERAL, '_:b0']) {
+    const lengths = Array.from({ length: 13 }, (_, i) => A.slice(0, i));
+    for (const key of ['', A, LITERAL, '_:b0', ...lengths]) {
       assert.equal(hashAscii(Buffer.from(key), 0, key.length), hashKey(key), key);
     }
+    const bytes = Buffer.from(`xx${A}yy`);
+    assert.equal(hashAscii(bytes, 2, 2 + A.length), hashKey(A), 'at an offset');
   });
 
   it('keeps colliding slots apart', () => {

@@ -68,6 +68,24 @@ describe('radixSortRecords', () => {
     assert.deepEqual(rows(sorted), referenceSort(records));
   });
 
+  it('sorts ids of 12 and 18 bits', () => {
+    // Like LUBM(8) ids: below 2^18 in s and o, below 2^12 in p, all 0 in g.
+    const records = new Uint32Array(80_000);
+    let seed = 777;
+    for (let i = 0; i < records.length; i++) {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      const column = i % 4;
+      let bits = 18;
+      if (column === 1) bits = 12;
+      if (column === 3) bits = 0;
+      records[i] = (seed >>> 0) % 2 ** bits;
+    }
+    assert.deepEqual(rows(radixSortRecords(records.slice())), referenceSort(records));
+    assert.deepEqual(rows(radixSortRecords(records.slice(), 3)), referenceSort(records));
+  });
+
   it('sorts leading columns of presorted records', () => {
     fc.assert(
       fc.property(recordArrays(wideValue, 300), (records) => {
