@@ -5,13 +5,14 @@
  * by n3's TriG parser instead: SPARQL quad data is TriG with `GRAPH` before each graph name.
  *
  * The request must be a prologue (PREFIX and BASE), one INSERT DATA or DELETE DATA block and
- * an optional `;`. What TriG allows and SPARQL does not is refused here: a graph block without
- * the GRAPH keyword, a bare `{ }` block, and Turtle's `@prefix`. Anything else falls back to
- * sparqljs, so every request still gets SPARQL's grammar.
+ * an optional `;`. Where the grammars differ, sparqljs decides: text that TriG allows and
+ * SPARQL does not (a graph block without GRAPH or named by a blank node, a bare `{ }` block,
+ * directives inside the block, a language tag with a direction, a quoted triple) is handed to
+ * it, and so is text that n3 rejects, which SPARQL may allow (a last triple without `.`).
  */
 import type * as RDF from '@rdfjs/types';
 import { Parser } from 'n3';
-import { SparqlSyntaxError, UnsupportedFeatureError } from '../../errors.js';
+import { SparqlSyntaxError } from '../../errors.js';
 import { termKey } from '../../rdf/terms.js';
 import type { TemplateTerm } from '../query.js';
 import { skipOpaque } from '../query-text.js';
@@ -22,12 +23,15 @@ export const QUAD_DATA_FAST_PATH_BYTES = 16 * 1024;
 
 const PROLOGUE_ITEM = /^(?:\s+|#[^\n]*\n?|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)/i;
 const OPERATION = /^(INSERT|DELETE)\s+DATA\s*\{/i;
-const GRAPH_BEFORE_BRACE = /GRAPH\s*(?:<[^>]*>|[^\s{}]*:[^\s{}]*)\s*$/i;
+/** GRAPH and a graph name: an IRI or a prefixed name, never a blank node label (`_:g`). */
+const GRAPH_BEFORE_BRACE = /GRAPH\s*(?:<[^>]*>|(?!_:)[^\s{}<>"']*:[^\s{}]*)\s*$/i;
+/** A directive keyword as a word of its own (SPARQL has none inside quad data). */
+const DIRECTIVE = /^(?:@prefix|@base|prefix|base)(?=[\s<])/i;
+/** A language tag with a base direction (`"x"@en--ltr`), which SPARQL 1.1 does not have. */
+const DIRECTION_TAG = /^@[A-Za-z][A-Za-z0-9-]*--/;
 
 interface QuadDataRequest {
   prologue: string;
-  /** `INSERT DATA {` as written, line breaks included. */
-  keyword: string;
   kind: 'insertData' | 'deleteData';
   /** The text between the operation's braces. */
   body: string;
@@ -47,8 +51,15 @@ function splitRequest(text: string): QuadDataRequest | undefined {
   for (let i = open; i < text.length;) {
     const next = skipOpaque(text, i);
     if (next !== i) {
+      if ((text[i] === '"' || text[i] === "'") && DIRECTION_TAG.test(text.slice(next, next + 64))) {
+        return undefined;
+      }
       i = next;
       continue;
+    }
+    if (/[\s{}.;]/.test(text[i - 1] ?? ' ') && DIRECTIVE.test(text.slice(i, i + 8))) {
+      // TriG would take a directive here; SPARQL refuses it, so sparqljs must see it.
+      return undefined;
     }
     const c = text[i];
     if (c === '{') {
@@ -61,24 +72,17 @@ function splitRequest(text: string): QuadDataRequest | undefined {
       if (!/^\s*(?:;\s*)?$/.test(text.slice(i + 1))) return undefined;
       return {
         prologue: text.slice(0, at),
-        keyword: text.slice(at, open + 1),
         kind: operation[1]!.toUpperCase() === 'INSERT' ? 'insertData' : 'deleteData',
         body: text.slice(open + 1, i),
       };
-    } else if (
-      c === '@' &&
-      /\s/.test(text[i - 1] ?? ' ') &&
-      /^@(?:prefix|base)\b/.test(text.slice(i, i + 8))
-    ) {
-      // A Turtle directive; a language tag follows its literal with no space.
-      return undefined;
     }
     i++;
   }
   return undefined;
 }
 
-function dataTerm(term: RDF.Term, kind: QuadDataRequest['kind']): TemplateTerm {
+/** The template term of a data term; undefined for a term SPARQL 1.1 data cannot hold. */
+function dataTerm(term: RDF.Term, kind: QuadDataRequest['kind']): TemplateTerm | undefined {
   switch (term.termType) {
     case 'NamedNode':
     case 'Literal':
@@ -89,7 +93,7 @@ function dataTerm(term: RDF.Term, kind: QuadDataRequest['kind']): TemplateTerm {
       }
       return { blank: term.value };
     default:
-      throw new UnsupportedFeatureError('RDF-star quoted triple in an update');
+      return undefined;
   }
 }
 
@@ -110,18 +114,22 @@ export function parseLargeQuadData(
   });
   let parsed: RDF.Quad[];
   try {
-    // Blanks stand in for the keyword, so line numbers in n3's messages match the request.
-    const blanks = request.keyword.replace(/[^\n]/g, ' ');
-    parsed = parser.parse(`${request.prologue}${blanks}${request.body}`);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new SparqlSyntaxError(`Invalid quad data in the update: ${message}`);
+    parsed = parser.parse(`${request.prologue}${request.body}`);
+  } catch {
+    // The grammars differ at the edges (a last triple without "." is SPARQL but not TriG), so
+    // sparqljs decides, and its message is the one the client gets.
+    return undefined;
   }
-  const quads: TemplateQuad[] = parsed.map((quad) => ({
-    subject: dataTerm(quad.subject, request.kind),
-    predicate: dataTerm(quad.predicate, request.kind),
-    object: dataTerm(quad.object, request.kind),
-    graph: quad.graph.termType === 'DefaultGraph' ? undefined : dataTerm(quad.graph, request.kind),
-  }));
+  const quads: TemplateQuad[] = [];
+  for (const quad of parsed) {
+    const subject = dataTerm(quad.subject, request.kind);
+    const predicate = dataTerm(quad.predicate, request.kind);
+    const object = dataTerm(quad.object, request.kind);
+    const graph =
+      quad.graph.termType === 'DefaultGraph' ? null : dataTerm(quad.graph, request.kind);
+    if (subject === undefined || predicate === undefined || object === undefined) return undefined;
+    if (graph === undefined || (graph !== null && 'blank' in graph)) return undefined;
+    quads.push({ subject, predicate, object, graph: graph ?? undefined });
+  }
   return [{ type: request.kind, quads }];
 }
