@@ -362,6 +362,7 @@ function jwtSettings(value: unknown, origin: string): JwtConfig {
 /** Upper bounds of the incident settings that take a number. */
 const INCIDENT_MAXIMUMS: Readonly<Record<string, number>> = {
   windowSeconds: 3600,
+  maxViolationsPerSource: 1_000_000,
   webhookTimeoutMs: 30_000,
 };
 
@@ -372,6 +373,7 @@ function incidentSettings(value: unknown, origin: string): IncidentConfig {
       windowSeconds: 'integer',
       mediumViolations: 'integer',
       highViolations: 'integer',
+      maxViolationsPerSource: 'integer',
       webhookUrl: 'string',
       webhookTimeoutMs: 'integer',
       serverName: 'string',

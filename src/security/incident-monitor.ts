@@ -196,6 +196,11 @@ export interface IncidentThresholds {
   mediumViolations: number;
   /** Violations within the window that raise the level to high; 0 switches the rule off. */
   highViolations: number;
+  /**
+   * Violations one source (a user or a client address) may add to a window; default a tenth
+   * of the lowest enabled threshold, so at least ten sources must take part in a raise.
+   */
+  maxViolationsPerSource?: number;
 }
 
 export const DEFAULT_INCIDENT_THRESHOLDS: Readonly<IncidentThresholds> = Object.freeze({
@@ -248,6 +253,19 @@ export class SlidingWindowCounter {
 }
 
 /** Raises the incident level when security violations come in a burst. */
+/** Sources whose violations the monitor tracks at once (see IncidentMonitor.sources). */
+const MAX_SOURCES = 10_000;
+
+/**
+ * Violations one source may add to a window: the setting, or else a tenth of the lowest
+ * enabled threshold (at least 1), so at least ten sources must take part to raise the level.
+ */
+function perSourceCap(thresholds: IncidentThresholds): number {
+  if (thresholds.maxViolationsPerSource !== undefined) return thresholds.maxViolationsPerSource;
+  const enabled = [thresholds.mediumViolations, thresholds.highViolations].filter((n) => n > 0);
+  return enabled.length === 0 ? Infinity : Math.max(1, Math.floor(Math.min(...enabled) / 10));
+}
+
 export class IncidentMonitor {
   private readonly thresholds: IncidentThresholds;
   private readonly controller: IncidentController;
@@ -256,6 +274,13 @@ export class IncidentMonitor {
   private readonly windows: Record<ViolationKind, SlidingWindowCounter>;
   /** The level a raise is queued for, so a burst queues one raise, not one per violation. */
   private raising: IncidentLevel | null = null;
+  /**
+   * Violations each source (a principal, or a client address) counted in the current window,
+   * at most MAX_SOURCES sources, least recently seen evicted. One source counts at most
+   * `perSourceCap` violations per window, so a single account or address cannot raise the
+   * level on its own: that takes a number of sources, as a real attack on many fronts does.
+   */
+  private readonly sources = new Map<string, { count: number; windowStart: number }>();
 
   constructor(options: {
     thresholds: IncidentThresholds;
@@ -275,9 +300,14 @@ export class IncidentMonitor {
     };
   }
 
-  /** Counts one violation and starts a raise when the window's total reaches a threshold. */
-  record(kind: ViolationKind): void {
+  /**
+   * Counts one violation by `source` (a username or a client address; none for an unknown
+   * one) and starts a raise when the window's total reaches a threshold. A source past its
+   * share of the window is not counted again until the window ends.
+   */
+  record(kind: ViolationKind, source?: string): void {
     const now = this.now();
+    if (source !== undefined && !this.countSource(source, now)) return;
     this.windows[kind].add(now);
     const counts = this.counts(now);
     const total = counts.authentication + counts.authorization + counts.validation;
@@ -296,6 +326,23 @@ export class IncidentMonitor {
     void this.controller.raise(target, reason).finally(() => {
       if (this.raising === target) this.raising = null;
     });
+  }
+
+  /** Counts a violation of `source`; returns false when the source used its share. */
+  private countSource(source: string, now: number): boolean {
+    const windowMs = this.thresholds.windowSeconds * 1000;
+    let entry = this.sources.get(source);
+    if (entry === undefined || now - entry.windowStart >= windowMs) {
+      entry = { count: 0, windowStart: now };
+    }
+    this.sources.delete(source);
+    this.sources.set(source, entry);
+    if (this.sources.size > MAX_SOURCES) {
+      this.sources.delete(this.sources.keys().next().value as string);
+    }
+    if (entry.count >= perSourceCap(this.thresholds)) return false;
+    entry.count++;
+    return true;
   }
 
   /** Returns the violations of each kind in the current window. */

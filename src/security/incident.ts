@@ -36,6 +36,8 @@ export interface IncidentConfig {
   mediumViolations?: number;
   /** Violations within the window that raise the level to high (default 1000; 0 is off). */
   highViolations?: number;
+  /** Violations one user or address may add to the window (default a tenth of the lowest). */
+  maxViolationsPerSource?: number;
   /** URL that receives a JSON POST on every level change; needs outbound requests enabled. */
   webhookUrl?: string;
   /** Limit of one webhook delivery in milliseconds (default 5000, at most 30000). */

@@ -260,6 +260,12 @@ function validationFailureReason(error: unknown): string | null {
   return null;
 }
 
+/** Who caused a violation, for the incident monitor's per-source share: user, else address. */
+function violationSource(request: FastifyRequest): string {
+  const username = request.principal?.username;
+  return username === undefined ? `address:${request.ip}` : `user:${username}`;
+}
+
 /**
  * Audits an authorisation failure, counts violations for the incident monitor, and counts
  * denials, timeouts and limits for metrics.
@@ -280,7 +286,7 @@ function noteError(context: ServerContext, request: FastifyRequest, error: unkno
   if (validation !== null) {
     outcomes.set(request, 'invalid');
     security.metrics.recordInputValidationFailure(validation);
-    security.recordViolation('validation');
+    security.recordViolation('validation', violationSource(request));
     return;
   }
   if (!(error instanceof KgError)) return;
@@ -294,7 +300,7 @@ function noteError(context: ServerContext, request: FastifyRequest, error: unkno
     const denied = error instanceof PermissionDeniedError ? error : undefined;
     outcomes.set(request, 'forbidden');
     security.metrics.recordAccessDenied(denied?.permissions[0] ?? 'other');
-    security.recordViolation('authorization');
+    security.recordViolation('authorization', violationSource(request));
     security.record({
       type: 'access.denied',
       actor: request.principal?.username ?? null,

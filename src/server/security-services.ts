@@ -58,7 +58,8 @@ export interface SecurityServices {
    */
   record(event: AuditEvent): void;
   /** Counts a violation in its metric and in the incident monitor's window. */
-  recordViolation(kind: ViolationKind): void;
+  /** Counts a violation for metrics and the incident monitor; `source` names who caused it. */
+  recordViolation(kind: ViolationKind, source?: string): void;
 }
 
 export interface SecurityServicesOptions {
@@ -118,15 +119,17 @@ export async function openSecurityServices(
     incident,
     { config, logger, metrics, webhook, record },
   );
-  const recordViolation = (kind: ViolationKind): void => {
+  const recordViolation = (kind: ViolationKind, source?: string): void => {
     metrics.recordViolation(kind);
-    incidentMonitor.record(kind);
+    incidentMonitor.record(kind, source);
   };
   const onAuthEvent = (event: AuthEvent): void => {
     if (event.outcome === 'failure' && event.reason !== 'missing') {
       logger.warn({ auth: event }, 'authentication failed');
       // A blocked address is already stopped, so its further attempts are not counted again.
-      if (event.reason !== 'address-blocked') recordViolation('authentication');
+      if (event.reason !== 'address-blocked') {
+        recordViolation('authentication', `address:${event.clientAddress}`);
+      }
     }
     metrics.recordAuthEvent(event);
     if (event.outcome === 'success' && event.scheme !== 'none' && !firstUse.isNew(event)) return;
@@ -246,6 +249,9 @@ function startIncidentMonitoring(
       windowSeconds: settings.windowSeconds ?? DEFAULT_INCIDENT_THRESHOLDS.windowSeconds,
       mediumViolations: settings.mediumViolations ?? DEFAULT_INCIDENT_THRESHOLDS.mediumViolations,
       highViolations: settings.highViolations ?? DEFAULT_INCIDENT_THRESHOLDS.highViolations,
+      ...(settings.maxViolationsPerSource === undefined
+        ? {}
+        : { maxViolationsPerSource: settings.maxViolationsPerSource }),
     },
     controller,
     state,

@@ -286,4 +286,31 @@ describe('IncidentController and IncidentMonitor', () => {
     await controller.idle();
     assert.equal(storedLevel(), 'none');
   });
+
+  it('lets one source fill only its share of the window', async () => {
+    let now = 1_700_000_000_000;
+    const state = new IncidentState(db, { maxAgeMs: 0 });
+    const controller = new IncidentController({ state });
+    const monitor = new IncidentMonitor({
+      thresholds: { windowSeconds: 60, mediumViolations: 20, highViolations: 50 },
+      controller,
+      state,
+      now: () => now,
+    });
+    // A tenth of the lowest threshold: one user adds at most 2 however often it fails.
+    for (let i = 0; i < 500; i++) monitor.record('authorization', 'user:mallory');
+    assert.equal(monitor.counts().authorization, 2);
+    await controller.idle();
+    assert.equal(storedLevel(), 'none');
+    // Ten sources together reach the medium threshold.
+    for (let source = 0; source < 9; source++) {
+      for (let i = 0; i < 5; i++) monitor.record('authentication', `address:10.0.0.${source}`);
+    }
+    await controller.idle();
+    assert.equal(storedLevel(), 'medium');
+    // A new window gives the same user a fresh share.
+    now += 61_000;
+    monitor.record('authorization', 'user:mallory');
+    assert.equal(monitor.counts().authorization, 1);
+  });
 });

@@ -96,6 +96,8 @@ describe('automatic incident raising', () => {
     incident: {
       mediumViolations: 5,
       highViolations: 10,
+      // One client plays every source here, so it may fill the window alone.
+      maxViolationsPerSource: 100,
       webhookUrl: hookUrl,
       webhookTimeoutMs: 2000,
       serverName: 'incident-test',
