@@ -236,6 +236,11 @@ export class TokenStore {
       );
     }
     const name = request.name ?? null;
+    if (name !== null && /[\p{Cc}\p{Cf}]/u.test(name)) {
+      // Names are printed in terminals (`token list`), where such characters could move the
+      // cursor, recolour or reorder text.
+      throw new InvalidArgumentError('A token name must not contain control or format characters');
+    }
     if (name !== null && name.length > MAX_TOKEN_NAME_LENGTH) {
       throw new InvalidArgumentError(
         `Token name too long: ${name.length} characters; use at most ${MAX_TOKEN_NAME_LENGTH}`,

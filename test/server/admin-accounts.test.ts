@@ -140,8 +140,10 @@ describe('admin accounts API', () => {
     const ann = (await listUsers()).users.find((user) => user.username === 'ann');
     assert.deepEqual(ann?.roles, ['writer']);
 
-    const changed = await putUser('ann', { password: NEW_PASSWORD, roles: ['writer'] });
+    // A new password alone keeps the roles.
+    const changed = await putUser('ann', { password: NEW_PASSWORD });
     assert.equal(changed.status, 200);
+    assert.deepEqual(((await changed.clone().json()) as { roles: string[] }).roles, ['writer']);
     assert.equal(((await changed.json()) as { revokedTokens: number }).revokedTokens, 1);
     assert.equal((await query(basic('ann', PASSWORD))).status, 401);
     assert.equal((await query(basic('ann', NEW_PASSWORD))).status, 200);
@@ -232,6 +234,9 @@ describe('admin accounts API', () => {
       const response = await json('PUT', '/admin/grants', body);
       assert.equal(response.status, status, name);
     }
+    // graph null, as the listing shows a whole-dataset grant, is the whole dataset.
+    const wholeDataset = await json('PUT', '/admin/grants', { ...base, graph: null });
+    assert.ok(wholeDataset.status === 200 || wholeDataset.status === 201, `${wholeDataset.status}`);
     const deleteWithoutDataset = await server.request('/admin/grants?principal=dora', {
       method: 'DELETE',
     });
@@ -249,6 +254,9 @@ describe('admin accounts API', () => {
     assert.equal((await createToken(eve, { scopes: ['sudo'] })).status, 400);
     assert.equal((await createToken(eve, { scopes: ['read'], expiresInDays: 0 })).status, 400);
     assert.equal((await createToken(eve, { scopes: [] })).status, 400);
+    for (const name of ['a\u0000b', 'red\u001b[31m', 'flip\u202e']) {
+      assert.equal((await createToken(eve, { scopes: ['read'], name })).status, 400, name);
+    }
 
     const created = await createToken(eve, { scopes: ['read'], name: 'ci', expiresInDays: 30 });
     assert.equal(created.status, 201);

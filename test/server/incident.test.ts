@@ -73,6 +73,23 @@ describe('incident mode', () => {
     assert.equal(graphStore.status, 503);
     const remove = await server.request('/data?default', { method: 'DELETE' });
     assert.equal(remove.status, 503);
+    // Dataset administration writes data too; account administration stays open for the
+    // admins handling the incident.
+    const json = { 'content-type': 'application/json' };
+    const create = await server.request('/admin/datasets/during', {
+      method: 'PUT',
+      headers: json,
+      body: '{}',
+    });
+    assert.equal(create.status, 503);
+    const drop = await server.request('/admin/datasets/default', { method: 'DELETE' });
+    assert.equal(drop.status, 503);
+    const account = await server.request('/admin/users/responder', {
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify({ password: 'responder-password-81c', roles: ['reader'] }),
+    });
+    assert.equal(account.status, 201);
     const login = await server.request('/auth/login', {
       method: 'POST',
       auth: null,

@@ -23,7 +23,7 @@ const PERMISSION_NAMES = ['read', 'write', 'delete', 'admin'] as const;
 
 const USER_BODY = {
   type: 'object',
-  required: ['roles'],
+  minProperties: 1,
   additionalProperties: false,
   properties: {
     // The password policy checks the length in bytes; this cap only bounds the body.
@@ -39,7 +39,8 @@ const GRANT_BODY = {
   properties: {
     principal: { type: 'string', minLength: 1, maxLength: 64 },
     dataset: { type: 'string', minLength: 1, maxLength: 64 },
-    graph: { type: 'string', minLength: 1, maxLength: 4096 },
+    // null, as GET /admin/grants shows it, means the whole dataset, like leaving it out.
+    graph: { type: ['string', 'null'], minLength: 1, maxLength: 4096 },
     permissions: {
       type: 'array',
       minItems: 1,
@@ -64,19 +65,21 @@ const GRANT_RESOURCE_QUERY = {
   additionalProperties: false,
   properties: {
     ...GRANT_FILTER_QUERY.properties,
-    graph: { type: 'string', minLength: 1, maxLength: 4096 },
+    // null, as GET /admin/grants shows it, means the whole dataset, like leaving it out.
+    graph: { type: ['string', 'null'], minLength: 1, maxLength: 4096 },
   },
 } as const;
 
 interface UserBody {
   password?: string;
-  roles: string[];
+  /** Required for a new user; left out, an update keeps the roles the user has. */
+  roles?: string[];
 }
 
 interface GrantBody {
   principal: string;
   dataset: string;
-  graph?: string;
+  graph?: string | null;
   permissions: string[];
 }
 
@@ -146,12 +149,13 @@ export function registerAdminAccountRoutes(app: FastifyInstance, context: Server
     const { name } = request.params as { name: string };
     const body = request.body as UserBody;
     const { users, tokens } = context.security;
-    const roles = parseRoles(body.roles);
+    const existing = users.get(name);
+    const roles = body.roles === undefined ? existing?.roles : parseRoles(body.roles);
 
-    if (users.get(name) === undefined) {
-      if (body.password === undefined) {
+    if (existing === undefined || roles === undefined) {
+      if (body.password === undefined || roles === undefined) {
         throw new InvalidArgumentError(
-          `User "${name}" does not exist; a new user needs a password`,
+          `User "${name}" does not exist; a new user needs a password and roles`,
         );
       }
       const user = await users.add(name, body.password, roles);
@@ -166,8 +170,11 @@ export function registerAdminAccountRoutes(app: FastifyInstance, context: Server
       checkPasswordPolicy(body.password);
       checkPasswordStrength(body.password, { username: name });
     }
-    keepOneAdmin(name, roles);
-    let user = users.setRoles(name, roles);
+    let user = existing;
+    if (body.roles !== undefined) {
+      keepOneAdmin(name, roles);
+      user = users.setRoles(name, roles);
+    }
     let revokedTokens = 0;
     if (body.password !== undefined) {
       // As with `seven-tick user passwd`, a new password ends every session and API token,

@@ -27,7 +27,8 @@ const INCIDENT_BODY = {
   additionalProperties: false,
   properties: {
     level: { type: 'string', enum: [...INCIDENT_LEVELS] },
-    reason: { type: 'string', maxLength: 500 },
+    // No control or format characters: the reason is printed by `seven-tick incident show`.
+    reason: { type: 'string', maxLength: 500, pattern: '^[^\\p{Cc}\\p{Cf}]*$' },
   },
 } as const;
 

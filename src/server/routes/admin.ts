@@ -7,6 +7,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import { parseSettings } from '../../storage/features.js';
 import { Permission } from '../../security/permissions.js';
 import type { ServerContext } from '../app.js';
+import { requireWritable } from './write-guard.js';
 
 export function registerAdminRoutes(app: FastifyInstance, context: ServerContext): void {
   const requireAdmin = (request: FastifyRequest) =>
@@ -27,6 +28,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: ServerContext
 
   app.put('/admin/datasets/:name', async (request, reply) => {
     requireAdmin(request);
+    requireWritable(context); // creating or reconfiguring a dataset writes data
     const { name } = request.params as { name: string };
     const type = request.headers['content-type']?.split(';', 1)[0]!.trim().toLowerCase();
     if (type !== undefined && type !== 'application/json') {
@@ -61,6 +63,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: ServerContext
 
   app.delete('/admin/datasets/:name', async (request, reply) => {
     requireAdmin(request);
+    requireWritable(context); // dropping a dataset is the most destructive write
     const { name } = request.params as { name: string };
     context.engine.dropDataset(name);
     context.security.record({

@@ -40,7 +40,8 @@ const CREATE_BODY = {
   required: ['scopes'],
   additionalProperties: false,
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
+    // No control or format characters: names are printed in terminals and admin listings.
+    name: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\p{Cc}\\p{Cf}]+$' },
     scopes: {
       type: 'array',
       minItems: 1,

@@ -14,8 +14,9 @@ export function requireWritable(context: ServerContext): void {
   const { level } = context.security.incident.current();
   if (!writesAllowed(level)) {
     throw new ServiceUnavailableError(
-      `Writes are switched off while the incident level is ${level}; the server is read-only ` +
-        'until an administrator lowers the level',
+      `Data writes are switched off while the incident level is ${level}: datasets are ` +
+        'read-only until an administrator lowers the level (account and incident ' +
+        'administration still works)',
     );
   }
 }
