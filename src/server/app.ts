@@ -4,7 +4,11 @@
  * routes, and the JSON error handler.
  */
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { Config } from '../config.js';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import { InvalidArgumentError } from '../errors.js';
@@ -73,6 +77,16 @@ export async function buildServer(
     // X-Forwarded-For names the client only when the direct peer is a listed proxy.
     ...(context.config.trustedProxies?.length ? { trustProxy: context.config.trustedProxies } : {}),
     clientErrorHandler,
+    // Errors the router raises before any hook (a path parameter over 100 characters, a bad
+    // percent escape) get the same JSON body as every other error.
+    frameworkErrors: (error, request, reply) => {
+      const { body } = describeError(error, request.id);
+      const raw = reply as unknown as FastifyReply;
+      void raw
+        .code(error.statusCode ?? 400)
+        .type('application/json; charset=utf-8')
+        .send(body);
+    },
   }) as unknown as FastifyInstance;
 
   await app.register(formbody);
@@ -102,6 +116,7 @@ export async function buildServer(
     if (allowed.length > 0) {
       const { body } = describeError({ statusCode: 405, message: '' }, request.id);
       body.detail = `${path} does not accept ${request.method}; it accepts ${allowed.join(', ')}`;
+      body.code = 'METHOD_NOT_ALLOWED';
       return reply.code(405).header('allow', allowed.join(', ')).send(body);
     }
     const { body } = describeError({ statusCode: 404, message: 'not found' }, request.id);

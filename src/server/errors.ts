@@ -102,6 +102,8 @@ function fastifyTitle(status: number): string {
   switch (status) {
     case 413:
       return 'Request body too large';
+    case 414:
+      return 'URI too long';
     case 415:
       return 'Unsupported media type';
     case 404:
@@ -157,6 +159,7 @@ export function notAcceptable(offered: readonly string[]): { status: number; bod
     body: {
       error: 'Not acceptable',
       detail: `None of the requested media types can be produced; available: ${offered.join(', ')}`,
+      code: 'NOT_ACCEPTABLE',
     },
   };
 }

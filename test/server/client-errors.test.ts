@@ -60,11 +60,28 @@ describe('errors before routing', () => {
     const response = await server.request('/update');
     assert.equal(response.status, 405);
     assert.equal(response.headers.get('allow'), 'POST');
-    const body = (await response.json()) as { detail: string };
+    const body = (await response.json()) as { detail: string; code: string };
     assert.match(body.detail, /does not accept GET/);
+    assert.equal(body.code, 'METHOD_NOT_ALLOWED');
     const dataset = await server.request('/datasets/default/sparql', { method: 'DELETE' });
     assert.equal(dataset.status, 405);
     assert.equal(dataset.headers.get('allow'), 'GET, HEAD, POST');
+  });
+
+  it('answers router errors in the JSON error shape', async () => {
+    const longName = await server.request(`/admin/datasets/${'x'.repeat(200)}`, {
+      method: 'DELETE',
+    });
+    assert.equal(longName.status, 414);
+    const tooLong = (await longName.json()) as { error: string; detail: string; code: string };
+    assert.equal(tooLong.error, 'URI too long');
+    assert.equal(tooLong.code, 'FST_ERR_MAX_PARAM_LENGTH');
+    assert.equal(typeof tooLong.detail, 'string');
+    const badEscape = await server.request('/datasets/%ZZ/sparql?query=ASK%7B%7D');
+    assert.equal(badEscape.status, 400);
+    const bad = (await badEscape.json()) as { error: string; detail: string; code: string };
+    assert.equal(bad.code, 'FST_ERR_BAD_URL');
+    assert.equal(typeof bad.detail, 'string');
   });
 
   it('keeps 404 for unknown paths and 401 before 405 for anonymous clients', async () => {
