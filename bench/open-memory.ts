@@ -42,7 +42,14 @@ function runChild(dataDir: string): OpenMemoryMeasurement {
       dataDir,
       String(IDLE_MS),
     ],
-    { cwd: ROOT, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, maxBuffer: 1 << 20 },
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: CHILD_TIMEOUT_MS,
+      maxBuffer: 1 << 20,
+      // As `npm start`, the Dockerfile and the systemd unit run the server (docs/storage.md).
+      env: { MALLOC_MMAP_THRESHOLD_: '1048576', ...process.env },
+    },
   );
   if (child.status !== 0) {
     throw new Error(`Open-memory child failed (status ${child.status}): ${child.stderr}`);
@@ -95,8 +102,9 @@ export const OPEN_MEMORY_TEXT =
   `once after ${IDLE_MS / 1000} s idle. The growth is divided by the triples. V8 keeps its ` +
   'young generation enlarged (up to 32 MiB here) while the allocation rate is high, and the ' +
   'first collection after some seconds of low allocation returns it, so a server settles at ' +
-  'the idle figure. Both figures also depend on where glibc malloc placed the temporary ' +
-  'buffers of the rebuild, which varies from run to run.';
+  'the idle figure. The child runs with `MALLOC_MMAP_THRESHOLD_=1048576`, as `npm start`, ' +
+  "the Dockerfile and the systemd unit run the server, so glibc returns the rebuild's large " +
+  'temporary buffers instead of keeping some of them from run to run.';
 
 /** Renders the memory-after-open table. */
 export function openMemoryTable(result: OpenMemoryResult): string {
