@@ -17,6 +17,7 @@ import { constructQuads, describeQuads, TermDecoder } from './forms.js';
 import { translateQuery, type ParsedQuery } from './query.js';
 import { translateUpdate, type UpdateOperation } from './update/operations.js';
 import { parseWithTemplateApart } from './construct-template.js';
+import { parseInWorker } from './update/parse-offload.js';
 import { parseLargeQuadData } from './update/quad-data.js';
 import {
   hasNumericCollectionMember,
@@ -147,6 +148,37 @@ export function parseUpdate(updateText: string, baseIri?: string): UpdateOperati
   const quadData = parseLargeQuadData(decodeCodepointEscapes(updateText), baseIri);
   if (quadData !== undefined) return quadData;
   const { parsed } = parseSparql(updateText, baseIri);
+  return updateFromParsed(parsed);
+}
+
+/**
+ * Parses an update like parseUpdate, but runs sparqljs on a request of at least
+ * `OFFLOAD_MIN_LENGTH` characters in a worker thread (update/parse-worker.ts): its parser takes
+ * seconds on megabytes, which would stall every other request. Quad data takes the fast path
+ * first, as in parseUpdate.
+ */
+export async function parseUpdateAsync(
+  updateText: string,
+  baseIri?: string,
+): Promise<UpdateOperation[]> {
+  if (updateText.length < OFFLOAD_MIN_LENGTH) return parseUpdate(updateText, baseIri);
+  const quadData = parseLargeQuadData(decodeCodepointEscapes(updateText), baseIri);
+  if (quadData !== undefined) return quadData;
+  const text = rewriteSignedLiterals(decodeCodepointEscapes(updateText));
+  checkQueryNesting(text);
+  const outcome = await parseInWorker(text, baseIri);
+  if ('parsed' in outcome) return updateFromParsed(outcome.parsed);
+  if (outcome.error.name === 'RangeError') {
+    throw tooComplex(new RangeError(outcome.error.message));
+  }
+  throw syntaxErrorOf(outcome.error, text);
+}
+
+/** Update text at least this long is parsed in a worker thread by parseUpdateAsync. */
+export const OFFLOAD_MIN_LENGTH = 64 * 1024;
+
+/** Translates the sparqljs tree of an update request; see parseUpdate. */
+function updateFromParsed(parsed: Sparql.SparqlQuery): UpdateOperation[] {
   // An update request of only comments and prologue is valid and does nothing; sparqljs
   // returns it as a query object without a query form.
   if (parsed.type !== 'update' && (!('queryType' in parsed) || parsed.queryType === undefined)) {

@@ -11,7 +11,7 @@ import { isAbsoluteIri } from '../../rdf/terms.js';
 import { reachesAnyGraph } from '../../security/access.js';
 import { Permission } from '../../security/permissions.js';
 import { guardedWriter, readableQuads } from '../../security/quad-access.js';
-import { executeUpdate, parseUpdate, type UpdateOperation } from '../../sparql/index.js';
+import { executeUpdate, parseUpdateAsync, type UpdateOperation } from '../../sparql/index.js';
 import { DEFAULT_DATASET } from '../../storage/engine.js';
 import type { ServerContext } from '../app.js';
 import { endpointIri } from '../endpoint-iri.js';
@@ -37,7 +37,9 @@ async function answerUpdate(
   requireWritable(context); // security: read-only while the incident level is high or critical
   const principal = request.principal!;
   const { text, parameters } = extractUpdate(request);
-  const operations = withProtocolDataset(parseUpdate(text, endpointIri(request)), parameters);
+  // Long requests are parsed in a worker thread, so other requests go on meanwhile.
+  const parsed = await parseUpdateAsync(text, endpointIri(request));
+  const operations = withProtocolDataset(parsed, parameters);
 
   // Inserting needs write and removing needs delete, on the dataset or on some graph of it;
   // the graph-level check happens when the quads are written.
