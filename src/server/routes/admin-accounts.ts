@@ -18,6 +18,7 @@ import { checkPasswordPolicy } from '../../security/passwords.js';
 import { Permission, parseRoles, type RoleName } from '../../security/permissions.js';
 import type { UserInfo } from '../../security/users.js';
 import type { ServerContext } from '../app.js';
+import { adminAuditor } from './write-guard.js';
 
 const PERMISSION_NAMES = ['read', 'write', 'delete', 'admin'] as const;
 
@@ -113,13 +114,7 @@ export function registerAdminAccountRoutes(app: FastifyInstance, context: Server
     context.security.access.require(request.principal!, Permission.Admin, {
       dataset: ALL_DATASETS,
     });
-  const audit = (request: FastifyRequest, type: `admin.${string}`, detail: object) =>
-    context.security.record({
-      type,
-      actor: request.principal!.username,
-      address: request.ip,
-      detail: { ...detail },
-    });
+  const audit = adminAuditor(context);
 
   /**
    * Throws InvalidArgumentError when the change would take the admin role from the only user

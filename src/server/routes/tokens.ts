@@ -28,6 +28,7 @@ import {
 import type { Principal } from '../../security/principal.js';
 import type { TokenInfo } from '../../security/tokens.js';
 import type { ServerContext } from '../app.js';
+import { adminAuditor } from './write-guard.js';
 
 const DAY_MS = 86_400_000;
 /** Maximum lifetime of a self-service token: ten years, in days. */
@@ -77,13 +78,7 @@ export function registerTokenRoutes(app: FastifyInstance, context: ServerContext
     revokedAt: token.revokedAt?.toISOString() ?? null,
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
   });
-  const audit = (request: FastifyRequest, type: `admin.${string}`, detail: object) =>
-    context.security.record({
-      type,
-      actor: request.principal!.username,
-      address: request.ip,
-      detail: { ...detail },
-    });
+  const audit = adminAuditor(context);
 
   app.post('/auth/tokens', { schema: { body: CREATE_BODY } }, async (request, reply) => {
     const principal = request.principal!;

@@ -2,7 +2,7 @@
  * Two calls the write routes (SPARQL Update, Graph Store) make: `requireWritable` before any
  * work, which rejects writes while the incident level is high or critical, and `auditWrite`
  * after the commit, which appends the `write` audit entry. The entry records counts and
- * operation kinds, never the request body.
+ * operation kinds, never the request body. `adminAuditor` does the same for admin changes.
  */
 import type { FastifyRequest } from 'fastify';
 import { ServiceUnavailableError } from '../../errors.js';
@@ -43,4 +43,20 @@ export function auditWrite(
     address: request.ip,
     detail: { ...summary },
   });
+}
+
+/**
+ * Returns a function that appends an `admin.*` audit entry for a request, with the caller as
+ * actor: the account, grant and token routes record every change through it.
+ */
+export function adminAuditor(
+  context: ServerContext,
+): (request: FastifyRequest, type: `admin.${string}`, detail: object) => void {
+  return (request, type, detail) =>
+    context.security.record({
+      type,
+      actor: request.principal!.username,
+      address: request.ip,
+      detail: { ...detail },
+    });
 }
