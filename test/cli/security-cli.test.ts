@@ -206,12 +206,15 @@ describe('security commands', () => {
     }
     assert.match(
       runCli(['user', 'list', '--data-dir', dataDir]).stdout,
-      /gina\treader \(locked until/,
+      /^gina\treader\tlast login never\tlast failed login never \(locked until/m,
     );
     const unlocked = runCli(['user', 'unlock', 'gina', '--data-dir', dataDir]);
     assert.equal(unlocked.status, 0, unlocked.stderr);
     assert.match(unlocked.stderr, /Unlocked gina/);
-    assert.match(runCli(['user', 'list', '--data-dir', dataDir]).stdout, /gina\treader\n/);
+    assert.match(
+      runCli(['user', 'list', '--data-dir', dataDir]).stdout,
+      /^gina\treader\tlast login never\tlast failed login never\n/m,
+    );
     const again = runCli(['user', 'unlock', 'gina', '--data-dir', dataDir]);
     assert.match(again.stderr, /was not locked/);
     assert.equal(runCli(['user', 'unlock', 'nobody', '--data-dir', dataDir]).status, 2);
