@@ -9,8 +9,8 @@ const PLAIN_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
 
 /**
  * Returns `scheme://host/path` of the request, without its query string. A Host header that
- * is not a plain host name falls back to `localhost`, so a client cannot smuggle IRI syntax
- * into the base; the base only ever affects that client's own relative IRIs.
+ * is not a plain host name falls back to `localhost`, so no IRI syntax can enter the base.
+ * The base affects only the relative IRIs of the client's own request.
  */
 export function endpointIri(request: FastifyRequest): string {
   const host = PLAIN_HOST.test(request.host) ? request.host : 'localhost';

@@ -12,7 +12,7 @@ import { ANY } from '../store/types.js';
 /** Segments a dataset's log may reach before a write queues its compaction. */
 const COMPACT_MIN_SEGMENTS = 256;
 
-/** What the compactor needs from the engine. */
+/** The engine state and error mapping the compactor reads. */
 export interface CompactionHost {
   /** The dataset's live store, or undefined once it was dropped. */
   store(dataset: string): QuadStore | undefined;

@@ -1,5 +1,5 @@
 /**
- * What a disk I/O error does to writes. The first SQLITE_IOERR_* of a commit disables every
+ * The write policy after a disk I/O error. The first SQLITE_IOERR_* of a commit disables every
  * later write until the server restarts; reads go on.
  */
 import { StorageIoError } from '../errors.js';
