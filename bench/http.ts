@@ -144,6 +144,26 @@ export async function stopServer(server: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * Starts the compiled `seven-tick serve` on `dataDir` and `port` with the bench config, with
+ * `nodeOptions` (such as `--cpu-prof`) before the script.
+ */
+export function spawnServe(
+  dataDir: string,
+  port: number,
+  nodeOptions: string[] = [],
+): ChildProcess {
+  const cli = path.join(ROOT, 'dist', 'cli', 'main.js');
+  const config = path.join(dataDir, 'bench-config.json');
+  writeFileSync(config, JSON.stringify(BENCH_CONFIG));
+  // Request logging at info would measure pino as much as the server, so run at warn.
+  const args = ['serve', '--config', config, '--data-dir', dataDir, '--port', String(port)];
+  return spawn(process.execPath, [...nodeOptions, cli, ...args, '--log-level', 'warn'], {
+    env: { ...process.env, SEVEN_TICK_ADMIN_PASSWORD: PASSWORD },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
 export async function login(url: string): Promise<string> {
   const response = await fetch(`${url}/auth/login`, {
     method: 'POST',
@@ -160,30 +180,8 @@ async function measureServe(
   runs: number,
   seconds: number,
 ): Promise<Pick<HttpResults, 'serve' | 'health'>> {
-  const cli = path.join(ROOT, 'dist', 'cli', 'main.js');
-  // Request logging at info would measure pino as much as the server, so run at warn.
   const port = await freePort();
-  const config = path.join(dataDir, 'bench-config.json');
-  writeFileSync(config, JSON.stringify(BENCH_CONFIG));
-  const server = spawn(
-    process.execPath,
-    [
-      cli,
-      'serve',
-      '--config',
-      config,
-      '--data-dir',
-      dataDir,
-      '--port',
-      String(port),
-      '--log-level',
-      'warn',
-    ],
-    {
-      env: { ...process.env, SEVEN_TICK_ADMIN_PASSWORD: PASSWORD },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const server = spawnServe(dataDir, port);
   try {
     const url = `http://127.0.0.1:${port}`;
     await waitReady(url, server);

@@ -6,16 +6,15 @@
  *
  *   node --import tsx bench/profile-http.ts lubm1|lubm8 OUT_DIR [SECONDS] [CONCURRENCY]
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  BENCH_CONFIG,
-  PASSWORD,
   freePort,
   login,
   runAutocannon,
+  spawnServe,
   stopServer,
   waitReady,
 } from './http.js';
@@ -36,31 +35,12 @@ async function main(): Promise<void> {
     );
     if (load.status !== 0) throw new Error(`seven-tick load failed: ${load.stderr}`);
     const port = await freePort();
-    const config = path.join(dataDir, 'bench-config.json');
-    writeFileSync(config, JSON.stringify(BENCH_CONFIG));
     const spawned = performance.now();
-    const server = spawn(
-      process.execPath,
-      [
-        '--cpu-prof',
-        '--cpu-prof-dir',
-        path.resolve(outDir),
-        cli,
-        'serve',
-        '--config',
-        config,
-        '--data-dir',
-        dataDir,
-        '--port',
-        String(port),
-        '--log-level',
-        'warn',
-      ],
-      {
-        env: { ...process.env, SEVEN_TICK_ADMIN_PASSWORD: PASSWORD },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
+    const server = spawnServe(dataDir, port, [
+      '--cpu-prof',
+      '--cpu-prof-dir',
+      path.resolve(outDir),
+    ]);
     try {
       const url = `http://127.0.0.1:${port}`;
       await waitReady(url, server);
