@@ -117,7 +117,8 @@ const PARSE_CACHE_ENTRIES = 256;
 const MAX_CACHED_QUERY_LENGTH = 16 * 1024;
 
 function parseQueryText(queryText: string, baseIri: string | undefined): ParsedQuery {
-  const { parsed, text } = parseSparql(queryText, baseIri);
+  const text = prepareForSparqljs(decodeCodepointEscapes(queryText));
+  const parsed = parseSparql(text, baseIri);
   if (parsed.type === 'update') {
     throw new SparqlSyntaxError(
       'The text is a SPARQL Update, not a query: send it to the update endpoint',
@@ -145,10 +146,10 @@ function parseQueryText(queryText: string, baseIri: string | undefined): ParsedQ
  * (also for a query) and UnsupportedFeatureError.
  */
 export function parseUpdate(updateText: string, baseIri?: string): UpdateOperation[] {
-  const quadData = parseLargeQuadData(decodeCodepointEscapes(updateText), baseIri);
+  const decoded = decodeCodepointEscapes(updateText);
+  const quadData = parseLargeQuadData(decoded, baseIri);
   if (quadData !== undefined) return quadData;
-  const { parsed } = parseSparql(updateText, baseIri);
-  return updateFromParsed(parsed);
+  return updateFromParsed(parseSparql(prepareForSparqljs(decoded), baseIri));
 }
 
 /**
@@ -162,16 +163,13 @@ export async function parseUpdateAsync(
   baseIri?: string,
 ): Promise<UpdateOperation[]> {
   if (updateText.length < OFFLOAD_MIN_LENGTH) return parseUpdate(updateText, baseIri);
-  const quadData = parseLargeQuadData(decodeCodepointEscapes(updateText), baseIri);
+  const decoded = decodeCodepointEscapes(updateText);
+  const quadData = parseLargeQuadData(decoded, baseIri);
   if (quadData !== undefined) return quadData;
-  const text = rewriteSignedLiterals(decodeCodepointEscapes(updateText));
-  checkQueryNesting(text);
+  const text = prepareForSparqljs(decoded);
   const outcome = await parseInWorker(text, baseIri);
   if ('parsed' in outcome) return updateFromParsed(outcome.parsed);
-  if (outcome.error.name === 'RangeError') {
-    throw tooComplex(new RangeError(outcome.error.message));
-  }
-  throw syntaxErrorOf(outcome.error, text);
+  throw parserErrorOf(outcome.error, text);
 }
 
 /** Update text at least this long is parsed in a worker thread by parseUpdateAsync. */
@@ -197,24 +195,33 @@ function updateFromParsed(parsed: Sparql.SparqlQuery): UpdateOperation[] {
   }
 }
 
-/** Runs the sparqljs parser on query or update text, turning its errors into KgErrors. */
-function parseSparql(
-  sourceText: string,
-  baseIri: string | undefined,
-): { parsed: Sparql.SparqlQuery; text: string } {
-  const text = rewriteSignedLiterals(decodeCodepointEscapes(sourceText));
+/**
+ * Returns the text sparqljs reads, from text whose `\u` escapes are decoded: signed numeric
+ * literals spelled out (signed-literals.ts), after a check of the nesting depth.
+ */
+function prepareForSparqljs(decoded: string): string {
+  const text = rewriteSignedLiterals(decoded);
   checkQueryNesting(text);
+  return text;
+}
+
+/** Runs the sparqljs parser on prepared query or update text, turning its errors into KgErrors. */
+function parseSparql(text: string, baseIri: string | undefined): Sparql.SparqlQuery {
   const parser = new sparqljs.Parser(baseIri === undefined ? {} : { baseIRI: baseIri });
   try {
-    return { parsed: parser.parse(text), text };
+    return parser.parse(text);
   } catch (error) {
-    if (error instanceof RangeError) throw tooComplex(error);
     if (error instanceof TypeError) {
       const parsed = parseWithTemplateApart(text, (part) => parser.parse(part));
-      if (parsed !== undefined) return { parsed, text };
+      if (parsed !== undefined) return parsed;
     }
-    throw syntaxErrorOf(error, text);
+    throw parserErrorOf(error, text);
   }
+}
+
+/** Converts an error of sparqljs: a stack overflow is a limit, anything else a syntax error. */
+function parserErrorOf(error: unknown, text: string): KgError {
+  return error instanceof RangeError ? tooComplex(error) : syntaxErrorOf(error, text);
 }
 
 interface JisonError {

@@ -7,7 +7,10 @@ import { Worker } from 'node:worker_threads';
 import type * as Sparql from 'sparqljs';
 import { KgError } from '../../errors.js';
 
-/** Longest a worker may parse before it is stopped, in milliseconds. */
+/** Error classes whose type the caller distinguishes, by name. */
+const ERROR_CLASSES: Readonly<Record<string, ErrorConstructor>> = { TypeError, RangeError };
+
+/** Maximum time a worker may parse before it is stopped, in milliseconds. */
 const PARSE_TIMEOUT_MS = 120_000;
 
 export type ParseOutcome = { parsed: Sparql.SparqlQuery } | { error: Error & { hash?: unknown } };
@@ -50,10 +53,9 @@ export function parseInWorker(text: string, baseIri: string | undefined): Promis
         return;
       }
       const { name, message: text, hash } = message.error!;
-      // A plain Error again, so the caller's error conversion reads it as from sparqljs.
-      const error = name === 'TypeError' ? new TypeError(text) : new Error(text);
-      if (name === 'RangeError') Object.defineProperty(error, 'name', { value: 'RangeError' });
-      resolve({ error: Object.assign(error, { hash }) });
+      // The same error class again, so the caller converts it as an error thrown here.
+      const ErrorClass = ERROR_CLASSES[name] ?? Error;
+      resolve({ error: Object.assign(new ErrorClass(text), { hash }) });
     });
     worker.once('error', (error) => {
       clearTimeout(timer);
