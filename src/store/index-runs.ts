@@ -8,28 +8,22 @@
  * the time it was taken.
  */
 import { compareRecords, RECORD_WORDS } from './radix-sort.js';
-import { countSetBits, findRecord, isSet, lowerBound, upperBound } from './record-runs.js';
+import {
+  comparePrefix,
+  countSetBits,
+  findRecord,
+  isSet,
+  lowerBound,
+  upperBound,
+} from './record-runs.js';
 import type { QuadCursor, TermId } from './types.js';
 
 const EMPTY = new Uint32Array(0);
 
-function equalsRecord(
-  records: Uint32Array,
-  i: number,
-  k0: number,
-  k1: number,
-  k2: number,
-  k3: number,
-): boolean {
-  const w = i * RECORD_WORDS;
-  return (
-    records[w] === k0 && records[w + 1] === k1 && records[w + 2] === k2 && records[w + 3] === k3
-  );
-}
-
 /**
- * The first record at or after `from` among the first `count` that is not less than the key:
- * doubling steps find a range, then a binary search inside it. Costs O(log distance).
+ * Returns the first record at or after `from`, among the first `count`, that is not less than
+ * the key. Doubling steps find a range and a binary search ends inside it, so the cost is
+ * O(log distance).
  */
 function gallop(
   records: Uint32Array,
@@ -43,24 +37,12 @@ function gallop(
   let lo = from;
   let step = 1;
   let hi = from;
-  while (hi < count && compareRecordKey(records, hi, k0, k1, k2, k3) < 0) {
+  while (hi < count && comparePrefix(records, hi, 4, k0, k1, k2, k3) < 0) {
     lo = hi + 1;
     hi = from + step;
     step *= 2;
   }
   return lowerBound(records, lo, Math.min(hi, count), 4, k0, k1, k2, k3);
-}
-
-function compareRecordKey(
-  records: Uint32Array,
-  i: number,
-  k0: number,
-  k1: number,
-  k2: number,
-  k3: number,
-): number {
-  const w = i * RECORD_WORDS;
-  return records[w]! - k0 || records[w + 1]! - k1 || records[w + 2]! - k2 || records[w + 3]! - k3;
 }
 
 export class IndexRuns {
@@ -114,7 +96,7 @@ export class IndexRuns {
       b = gallop(this.base, b, this.baseCount, k0, k1, k2, k3);
       if (
         b < this.baseCount &&
-        equalsRecord(this.base, b, k0, k1, k2, k3) &&
+        comparePrefix(this.base, b, 4, k0, k1, k2, k3) === 0 &&
         (this.tombstoneCount === 0 || !isSet(this.tombstones, b))
       ) {
         found[probes[w + 3]!] = 1;
@@ -122,7 +104,7 @@ export class IndexRuns {
       }
       if (this.deltaCount === 0) continue;
       d = gallop(this.delta, d, this.deltaCount, k0, k1, k2, k3);
-      if (d < this.deltaCount && equalsRecord(this.delta, d, k0, k1, k2, k3)) {
+      if (d < this.deltaCount && comparePrefix(this.delta, d, 4, k0, k1, k2, k3) === 0) {
         found[probes[w + 3]!] = 1;
       }
     }

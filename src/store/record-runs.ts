@@ -34,7 +34,7 @@ function popcount(v: number): number {
 }
 
 /** Compares record r of `records` with the key on its first `length` columns. */
-function comparePrefix(
+export function comparePrefix(
   records: Uint32Array,
   r: number,
   length: number,
