@@ -10,14 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  freePort,
-  login,
-  runAutocannon,
-  spawnServe,
-  stopServer,
-  waitReady,
-} from './http.js';
+import { freePort, login, runAutocannon, spawnServe, stopServer, waitReady } from './http.js';
 import { LUBM_DIR, ROOT, dataFile, type DataName } from './stores.js';
 
 async function main(): Promise<void> {
