@@ -1,7 +1,7 @@
 /**
  * Audit entries for CLI commands that change users, tokens, grants or the incident level. The
- * audit log has one writer: while a server runs on the data dir, the entry is queued in the
- * database and the server appends it (audit-outbox.ts); otherwise the command appends it.
+ * audit log has one writer. While a server runs on the data dir, the entry is queued in the
+ * database and the server appends it (audit-outbox.ts). Otherwise the command appends it.
  */
 import os from 'node:os';
 import path from 'node:path';

@@ -271,7 +271,7 @@ export function drainSteps<T>(steps: Generator<void, T>): T {
 
 /**
  * Runs a stepped computation, letting the event loop run between steps: pending I/O and
- * timers go first, so health checks and queries are answered while it works.
+ * timers go first, so health checks and queries are served while it works.
  */
 export async function runSteps<T>(steps: Generator<void, T>): Promise<T> {
   for (;;) {

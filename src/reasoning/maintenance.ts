@@ -46,7 +46,7 @@ export interface PlanContext {
 
 /**
  * Plans a materialisation from scratch of the asserted default graph, pausing after about
- * `sliceMs` milliseconds of work (see ForwardChainer.runSteps); the stores must not change
+ * `sliceMs` milliseconds of work (see ForwardChainer.runSteps). The stores must not change
  * until it ends.
  */
 export function* planMaterialisationSteps(

@@ -1,8 +1,8 @@
 /**
  * Audit entries from CLI commands run beside a server. The audit log has one writer, the
  * server, so the CLI queues its entry in the `security_audit_outbox` table of the shared
- * database, and the server appends queued entries to the log within about a second (and at
- * start, for entries queued while it was down).
+ * database. The server appends queued entries to the log within about a second, and at its
+ * start for entries queued while it was down.
  *
  * Delivery is at least once: an entry is deleted only after its append is durable, so a
  * crash between the two appends it again at the next drain.

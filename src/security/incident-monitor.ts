@@ -197,8 +197,8 @@ export interface IncidentThresholds {
   /** Violations within the window that raise the level to high; 0 switches the rule off. */
   highViolations: number;
   /**
-   * Violations one source (a user or a client address) may add to a window; default a tenth
-   * of the lowest enabled threshold, so at least ten sources must take part in a raise.
+   * Maximum violations one source (a user or a client address) may add to a window. The
+   * default is a tenth of the lowest enabled threshold, so a raise takes at least ten sources.
    */
   maxViolationsPerSource?: number;
 }
@@ -301,9 +301,9 @@ export class IncidentMonitor {
   }
 
   /**
-   * Counts one violation by `source` (a username or a client address; none for an unknown
-   * one) and starts a raise when the window's total reaches a threshold. A source past its
-   * share of the window is not counted again until the window ends.
+   * Counts one violation by `source` (a username or a client address, or undefined when it is
+   * unknown), and starts a raise when the window's total reaches a threshold. A source past
+   * its share is not counted again until the window ends.
    */
   record(kind: ViolationKind, source?: string): void {
     const now = this.now();

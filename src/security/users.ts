@@ -17,7 +17,7 @@ import {
 import { parseRoles, type RoleName } from './permissions.js';
 import { ensureSecuritySchema } from './schema.js';
 
-/** Least time between two writes of a user's last login, in milliseconds. */
+/** Minimum time between two writes of a user's last login, in milliseconds. */
 const LAST_LOGIN_WRITE_INTERVAL_MS = 60_000;
 
 /** Usernames: 1 to 64 ASCII letters, digits, dots, underscores, at signs and hyphens. */

@@ -79,7 +79,7 @@ export function describeError(
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     let detail = fastifyError.message ?? 'Bad request';
-    // Fastify names only the status; say which header was refused and where the list is.
+    // Fastify names only the status, so the detail names the header and where the list is.
     if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       detail =
         'no route reads a body of this Content-Type; the README lists the body types ' +

@@ -260,7 +260,7 @@ function validationFailureReason(error: unknown): string | null {
   return null;
 }
 
-/** Who caused a violation, for the incident monitor's per-source share: user, else address. */
+/** Returns who caused a violation, for the incident monitor's per-source share: user, else address. */
 function violationSource(request: FastifyRequest): string {
   const username = request.principal?.username;
   return username === undefined ? `address:${request.ip}` : `user:${username}`;

@@ -80,8 +80,8 @@ export interface GraphVariable {
   readonly hiddenSlot: number;
   readonly input: Operator;
   /**
-   * Runs `input` once per named graph with `hiddenSlot` seeded, because it holds a subquery
-   * whose aggregates, LIMIT or OFFSET apply per graph.
+   * Runs `input` once per named graph with `hiddenSlot` seeded, because it contains a
+   * subquery whose aggregates, LIMIT or OFFSET apply per graph.
    */
   readonly perGraph?: boolean;
 }

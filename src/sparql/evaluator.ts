@@ -89,9 +89,9 @@ export class Evaluator implements ExpressionEnvironment {
    * inside EXISTS, where it carries the outer solution's values.
    */
   *run(op: Operator, seed: Solution = this.ctx.emptySolution()): SolutionStream {
-    const kept = SEED_ISOLATED.get(op);
-    if (kept !== undefined && seed.some((id) => id !== UNBOUND)) {
-      return yield* this.joinSeed(op, seed, kept);
+    const keptSlots = SEED_ISOLATED.get(op);
+    if (keptSlots !== undefined && seed.some((id) => id !== UNBOUND)) {
+      return yield* this.joinSeed(op, seed, keptSlots);
     }
     return yield* this.runOperatorProfiled(op, seed);
   }
@@ -106,12 +106,12 @@ export class Evaluator implements ExpressionEnvironment {
   }
 
   /**
-   * Runs `op` seeded only with the `kept` slots of `seed`, and yields each of its solutions
+   * Runs `op` seeded only with the `keptSlots` of `seed`, and yields each of its solutions
    * that is compatible with the whole seed.
    */
-  private *joinSeed(op: Operator, seed: Solution, kept: readonly number[]): SolutionStream {
+  private *joinSeed(op: Operator, seed: Solution, keptSlots: readonly number[]): SolutionStream {
     const inner = this.ctx.emptySolution();
-    for (const slot of kept) inner[slot] = seed[slot]!;
+    for (const slot of keptSlots) inner[slot] = seed[slot]!;
     for (const solution of this.runOperatorProfiled(op, inner)) {
       if (solution === PAUSE) {
         yield PAUSE;
@@ -195,8 +195,8 @@ export class Evaluator implements ExpressionEnvironment {
             } catch (error) {
               if (!(error instanceof ExpressionError)) throw error;
             }
-            // Only inside EXISTS can the slot be bound already, by the outer solution; the
-            // BIND then keeps the solution when both agree, as a join would.
+            // Only inside EXISTS can the outer solution have bound the slot already. The BIND
+            // then keeps the solution when both values agree, as a join would.
             const current = solution[op.slot]!;
             if (current === UNBOUND) solution[op.slot] = id;
             else if (id !== UNBOUND && id !== current) {

@@ -15,8 +15,8 @@ import {
 export function pushDownFilters(op: Operator): Operator {
   const result = pushDown(op);
   // The copy of a subquery's root must run isolated from seeds as the original would.
-  const kept = SEED_ISOLATED.get(op);
-  if (result !== op && kept !== undefined) SEED_ISOLATED.set(result, kept);
+  const keptSlots = SEED_ISOLATED.get(op);
+  if (result !== op && keptSlots !== undefined) SEED_ISOLATED.set(result, keptSlots);
   return result;
 }
 

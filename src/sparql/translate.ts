@@ -259,7 +259,7 @@ function translateGraph(pattern: Sparql.GraphPattern, context: TranslationContex
   return { type: 'graph', slot, hiddenSlot, input, ...(perGraph ? { perGraph } : {}) };
 }
 
-/** True when `op` holds a subquery that keeps `slot` from its seed (SEED_ISOLATED). */
+/** Returns true when `op` contains a subquery that keeps `slot` from its seed (SEED_ISOLATED). */
 function keepsSlot(op: Operator, slot: number): boolean {
   if (SEED_ISOLATED.get(op)?.includes(slot) === true) return true;
   if ('input' in op) return keepsSlot(op.input, slot);

@@ -36,9 +36,9 @@ export class LogCompactor {
   ) {}
 
   /**
-   * Call after a commit, holding the write lock. Queues a compaction once the log holds
-   * COMPACT_MIN_SEGMENTS segments and four times what the quads need; it runs as the next
-   * write, after the current one has answered.
+   * Queues a compaction once the log contains COMPACT_MIN_SEGMENTS segments and four times
+   * what the quads need. Call it after a commit, with the write lock held. The compaction runs
+   * as the next write, after the current one has responded.
    */
   afterCommit(dataset: string, store: QuadStore): void {
     if (this.queued.has(dataset)) return;

@@ -151,7 +151,7 @@ export class Engine {
         if (settings.reasoning !== undefined || settings.shapes !== undefined) {
           withFeatures = info.name;
           // Materialisation pauses every few milliseconds, so a server opening a large
-          // reasoning dataset (LUBM(8) under OWL 2 RL: about 23 s of CPU) still answers /health.
+          // reasoning dataset (LUBM(8) under OWL 2 RL: about 23 s of CPU) still responds to /health.
           const store = engine.datasets.get(info.name)!;
           const features = yield* DatasetFeatures.buildSteps(settings, dictionary, store);
           engine.features.set(info.name, features);

@@ -82,7 +82,7 @@ export class IndexRuns {
   /**
    * Batched membership for probes sorted ascending on their first three columns. Probe k is
    * the record (k0, k1, k2) of `probes` plus `k3` for the last column; word 3 of each probe
-   * holds its position in the caller's order, where a found probe's `found` byte is set to 1.
+   * contains its position in the caller's order, where a found probe's `found` byte is set to 1.
    * Both runs are walked forward once with galloping searches, so nearby probes cost a few
    * comparisons each instead of a full binary search.
    */

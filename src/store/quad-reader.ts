@@ -73,7 +73,7 @@ export abstract class QuadReader implements QuadSource {
     }
     if (this.defaultGraphOnly && g !== DEFAULT_GRAPH_ID) return result;
     // All probes share a graph, so the graph column can carry each probe's position while a
-    // radix sort on s, p, o orders them; the SPOG ordering is then walked once.
+    // radix sort on s, p, o orders them. The SPOG ordering is then walked once.
     const probes = allocateRecords(count);
     for (let i = 0, w = 0; i < count; i++, w += RECORD_WORDS) {
       probes[w] = quads[w]!;

@@ -67,8 +67,8 @@ describe('CLI audit beside a running server', () => {
   });
 
   it('appends at start what was queued while the server was down', async () => {
-    // A CLI command queues its entry while a server runs; here the server stops before it
-    // drains, so the entry waits in the database for the next start.
+    // A CLI command queues its entry while a server runs. Here the server stops before it
+    // drains the queue, so the entry waits in the database for the next start.
     await server.stop();
     const db = openDatabase(dataDir);
     try {

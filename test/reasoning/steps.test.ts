@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { Reasoner, runSteps } from '../../src/reasoning/index.js';
 import { emptyDataset, tripleSet, turtleQuads, type TestDataset } from './helpers.js';
 
-/** A subclass chain of `length` classes with one instance at the bottom. */
+/** Builds a subclass chain of `length` classes with one instance at the bottom. */
 async function chainDataset(length: number): Promise<TestDataset> {
   const dataset = emptyDataset();
   let text = 'ex:i0 a ex:C0 .\n';

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
-/** Sends raw bytes and returns everything the server answers before it closes (at most 5 s). */
+/** Sends raw bytes and returns everything the server sends before it closes (at most 5 s). */
 function rawExchange(url: string, bytes: string): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {

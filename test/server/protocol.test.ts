@@ -170,7 +170,7 @@ describe('SPARQL protocol', () => {
     assert.equal(body.line, 2);
   });
 
-  // A GET with neither query nor update asks for the service description, so a missing
+  // A GET with neither query nor update requests the service description, so a missing
   // query is a form POST without one.
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
   for (const [label, request] of [

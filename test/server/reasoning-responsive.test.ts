@@ -1,5 +1,5 @@
 /**
- * A server keeps answering while it materialises a reasoning dataset: when an admin switches
+ * A server keeps responding while it materialises a reasoning dataset: when an admin switches
  * reasoning on, and when it opens a data dir with such a dataset at start-up.
  */
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ const SUBCLASS = 'http://www.w3.org/2000/01/rdf-schema#subClassOf';
 /** Classes in the chain; RDFS infers about CHAIN²/2 subclass triples from it. */
 const CHAIN = 150;
 
-/** Calls /health until `pending` settles; returns how many answers came before it did. */
+/** Calls /health until `pending` settles; returns how many responses arrived before it did. */
 async function healthAnswersWhile(
   server: ServerProcess,
   pending: Promise<unknown>,

@@ -1,6 +1,6 @@
 /**
  * A long update that sparqljs must read (two operations, so the quad data fast path does not
- * apply) goes through the worker-thread parse end to end, while /health keeps answering.
+ * apply) goes through the worker-thread parse end to end, while /health keeps responding.
  * That the main thread stays free during the parse itself is shown in
  * test/sparql/update-offload.test.ts, where a timer must fire during it.
  */

@@ -51,7 +51,7 @@ function canonical(operations: unknown): string {
   return `${blanks.size} blank nodes\n${lines.sort().join('\n')}`;
 }
 
-/** The sparqljs reading: a second operation makes the request ineligible for the fast path. */
+/** Returns the sparqljs reading: a second operation keeps the request off the fast path. */
 function bySparqljs(text: string): unknown {
   return parseUpdate(`${text} ;\nCLEAR SILENT GRAPH <urn:x:none>`, 'http://base.example/').slice(
     0,

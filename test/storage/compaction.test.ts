@@ -66,7 +66,7 @@ describe('segment log compaction', () => {
     assert.equal(expected, WRITES / 2);
     const disk = segmentsOnDisk(dir);
     assert.ok(disk.rows < 256, `${disk.rows} segments left`);
-    // Deleted quads no longer take space: the log holds few more quads than are live.
+    // Deleted quads no longer take space: the log contains few more quads than are live.
     assert.ok(disk.quads < expected * 2, `${disk.quads} quads stored for ${expected} live`);
 
     engine.close();

@@ -1,6 +1,6 @@
 /**
  * A fast path for large `INSERT DATA` and `DELETE DATA` requests. sparqljs parses quad data
- * at about 4,000 triples per second and holds the event loop all the while (100,000 triples
+ * at about 4,000 triples per second and blocks the event loop all the while (100,000 triples
  * took 26 s), so a request of one such operation, over `QUAD_DATA_FAST_PATH_BYTES`, is parsed
  * by n3's TriG parser instead: SPARQL quad data is TriG with `GRAPH` before each graph name.
  *
@@ -81,7 +81,7 @@ function splitRequest(text: string): QuadDataRequest | undefined {
   return undefined;
 }
 
-/** The template term of a data term; undefined for a term SPARQL 1.1 data cannot hold. */
+/** Returns the template term of a data term, or undefined for a term SPARQL 1.1 data excludes. */
 function dataTerm(term: RDF.Term, kind: QuadDataRequest['kind']): TemplateTerm | undefined {
   switch (term.termType) {
     case 'NamedNode':
