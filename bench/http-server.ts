@@ -7,9 +7,10 @@
  *   node --import tsx bench/http-server.ts DATA_DIR real|cached PASSWORD
  *
  * With "cached", each Authorization header is checked by the real authenticator once and its
- * principal reused afterwards. Requests then skip the token digest, the database lookup and the
- * audit entry of a successful authentication, but still pass the rate limiters and every access
- * check. Comparing the two modes gives the per-request cost of authentication. The process runs
+ * principal reused afterwards. Requests then skip parsing the header, the address check and the
+ * token verification (its digest and the server's cache of verified tokens), but still pass the
+ * rate limiters, every access check and the audit flush. Comparing the two modes gives the
+ * per-request cost of authentication. The process runs
  * until SIGTERM.
  */
 import { resolveConfig } from '../src/config.js';

@@ -9,10 +9,11 @@
  */
 
 import type { Database, Statement } from 'better-sqlite3';
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { parseScopes, tokenPermissions, type RoleName, type ScopeName } from './permissions.js';
 import { ensureSecuritySchema } from './schema.js';
+import { VerifiedTokenCache } from './token-cache.js';
 
 /** The prefix that makes a 7T token recognisable, for example to secret scanners. */
 export const TOKEN_PREFIX = '7t_';
@@ -98,8 +99,13 @@ interface TokenRow {
 
 const MAX_TOKEN_NAME_LENGTH = 200;
 
+/** The SHA-256 digest of a token in base64: the cache's key, and the stored hash decoded. */
+function digestKey(token: string): string {
+  return hash('sha256', token, 'base64');
+}
+
 function digest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
+  return Buffer.from(digestKey(token), 'base64');
 }
 
 function splitList(text: string): string[] {
@@ -156,6 +162,7 @@ export class TokenStore {
     listFor: Statement<[string], TokenRow>;
     deleteExpired: Statement<[number, number]>;
   };
+  private readonly verified: VerifiedTokenCache;
 
   constructor(db: Database, options: TokenStoreOptions = {}) {
     const idleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
@@ -167,6 +174,7 @@ export class TokenStore {
     this.sessionIdleMs = idleMs;
     ensureSecuritySchema(db);
     ensureLastUseColumn(db);
+    this.verified = new VerifiedTokenCache(db);
     this.statements = {
       userExists: db.prepare('SELECT username FROM security_users WHERE username = ?'),
       insert: db.prepare(
@@ -272,11 +280,14 @@ export class TokenStore {
    */
   verify(token: string, now: Date = new Date()): VerifiedToken | null {
     if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return null;
+    const key = digestKey(token);
+    const time = now.getTime();
+    const cached = this.verified.get(key, time);
+    if (cached !== null) return cached;
     // Lookup by digest: the index compares digests, so its timing reveals nothing useful
     // about the secret.
-    const row = this.statements.findByDigest.get(digest(token));
+    const row = this.statements.findByDigest.get(Buffer.from(key, 'base64'));
     if (row === undefined || row.revoked_at !== null) return null;
-    const time = now.getTime();
     if (row.expires_at !== null && row.expires_at <= time) return null;
     if (this.idleExpired(row, time)) {
       this.statements.revoke.run(time, row.id);
@@ -289,7 +300,19 @@ export class TokenStore {
     }
     const info = toTokenInfo(row);
     const roles = splitList(row.roles) as RoleName[];
-    return { ...info, roles, permissions: tokenPermissions(info.scopes, roles) };
+    const verified: VerifiedToken = Object.freeze({
+      ...info,
+      scopes: Object.freeze(info.scopes) as ScopeName[],
+      roles: Object.freeze(roles) as RoleName[],
+      permissions: tokenPermissions(info.scopes, roles),
+    });
+    // Reuse ends when the last use is due to be written again or, for a session, just before
+    // it could reach its idle timeout, so both rules above keep running against the database.
+    const usedAt = row.last_used_at ?? time;
+    let recheckAt = usedAt + LAST_USE_WRITE_INTERVAL_MS;
+    if (row.kind === 'session') recheckAt = Math.min(recheckAt, usedAt + this.sessionIdleMs);
+    this.verified.set(key, { token: verified, expiresAt: row.expires_at, recheckAt });
+    return verified;
   }
 
   /** Returns one token by id, or undefined when there is none. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { resolveConfig } from '../../src/config.js';
@@ -175,6 +176,70 @@ describe('TokenStore', () => {
     });
     users.setRoles('alice', ['reader']);
     assert.equal(tokens.verify(created.token)?.permissions, Permission.Read);
+  });
+});
+
+describe('reuse of verified tokens', () => {
+  let handle: TestDatabase;
+  let users: UserStore;
+  let tokens: TokenStore;
+
+  beforeEach(async () => {
+    handle = openTestDatabase();
+    users = new UserStore(handle.db);
+    tokens = new TokenStore(handle.db);
+    await users.add('alice', PASSWORD, ['writer']);
+  });
+  afterEach(() => handle.close());
+
+  const apiToken = (scopes = ['read', 'write'], expiresAt: Date | null = null) =>
+    tokens.create({ username: 'alice', kind: 'api', scopes, expiresAt, now: T0 });
+
+  it('sees a revocation committed by another connection', () => {
+    const created = apiToken();
+    assert.notEqual(tokens.verify(created.token, at(1)), null);
+    assert.notEqual(tokens.verify(created.token, at(2)), null);
+    // A second connection stands for another process, such as `seven-tick token revoke`.
+    const other = new Database(handle.file);
+    try {
+      new TokenStore(other).revoke(created.id, at(3));
+    } finally {
+      other.close();
+    }
+    assert.equal(tokens.verify(created.token, at(4)), null);
+  });
+
+  it('sees role changes and removals made on its own connection', () => {
+    const created = apiToken();
+    assert.equal(
+      tokens.verify(created.token, at(1))?.permissions,
+      Permission.Read | Permission.Write,
+    );
+    users.setRoles('alice', ['reader']);
+    assert.equal(tokens.verify(created.token, at(2))?.permissions, Permission.Read);
+    users.remove('alice');
+    assert.equal(tokens.verify(created.token, at(3)), null);
+  });
+
+  it('applies expiry to a token verified just before', () => {
+    const created = apiToken(['read'], at(HOUR));
+    assert.notEqual(tokens.verify(created.token, at(HOUR - 2)), null);
+    assert.notEqual(tokens.verify(created.token, at(HOUR - 1)), null);
+    assert.equal(tokens.verify(created.token, at(HOUR)), null);
+  });
+
+  it('hands out records that cannot be changed', () => {
+    const created = apiToken();
+    const first = tokens.verify(created.token, at(1))!;
+    assert.throws(() => {
+      (first as { permissions: number }).permissions = Permission.Admin;
+    }, TypeError);
+    assert.throws(() => (first.roles as string[]).push('admin'), TypeError);
+    assert.throws(() => (first.scopes as string[]).push('admin'), TypeError);
+    assert.equal(
+      tokens.verify(created.token, at(2))?.permissions,
+      Permission.Read | Permission.Write,
+    );
   });
 });
 
