@@ -428,7 +428,9 @@ export class Engine {
         const parsed = await parseFileInto(buffer, file, this.dictionary, targetGraph, options);
         results.push({ file, parsed, added: 0 });
       }
-      const quads = buffer.view();
+      // The segment gets each new quad once, in SPOG order: repeated lines and quads the
+      // dataset already has are dropped, and start-up finds the segment already sorted.
+      const quads = buffer.sortDistinct(store);
       const before = store.size;
       await this.commitWrite(
         dataset,

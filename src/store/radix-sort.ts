@@ -63,6 +63,7 @@ export function permuteQuads(
  * Only columns 0 to `leadingColumns - 1` are sorted on. The caller promises that the records are
  * already in order by the remaining trailing columns, as happens when GSPO is built from an
  * SPOG-sorted batch: LSD sorting is stable, so sorting on the graph column alone finishes it.
+ * Records already in order, such as a segment written sorted, cost one comparison pass.
  */
 export function radixSortRecords(records: Uint32Array, leadingColumns = RECORD_WORDS): Uint32Array {
   const count = records.length / RECORD_WORDS;
@@ -71,19 +72,9 @@ export function radixSortRecords(records: Uint32Array, leadingColumns = RECORD_W
     insertionSortRecords(records, count);
     return records;
   }
+  if (isSortedOn(records, leadingColumns)) return records;
 
-  // A digit is worth a pass only when some record differs from another in it, that is, when
-  // OR and AND over the column disagree somewhere in those 16 bits.
-  const varying = new Uint32Array(RECORD_WORDS);
-  for (let column = 0; column < leadingColumns; column++) {
-    let or = 0;
-    let and = 0xffffffff;
-    for (let r = column; r < records.length; r += RECORD_WORDS) {
-      or |= records[r];
-      and &= records[r];
-    }
-    varying[column] = (or ^ and) >>> 0;
-  }
+  const varying = varyingBits(records, leadingColumns);
 
   let source = records;
   let target: Uint32Array | undefined;
@@ -99,6 +90,59 @@ export function radixSortRecords(records: Uint32Array, leadingColumns = RECORD_W
     }
   }
   return source;
+}
+
+/** Returns true when no record is before the one preceding it on the leading columns. */
+function isSortedOn(records: Uint32Array, leadingColumns: number): boolean {
+  for (let r = RECORD_WORDS; r < records.length; r += RECORD_WORDS) {
+    const previous = r - RECORD_WORDS;
+    for (let column = 0; column < leadingColumns; column++) {
+      const before = records[previous + column];
+      const after = records[r + column];
+      if (before < after) break;
+      if (before > after) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Returns, per leading column, the bits in which some records differ: OR xor AND over the
+ * column. A digit is worth a pass only when it has such a bit. Several leading columns are read
+ * in one pass, because each record's four words share a cache line.
+ */
+function varyingBits(records: Uint32Array, leadingColumns: number): Uint32Array {
+  if (leadingColumns === 1) {
+    let or = 0;
+    let and = 0xffffffff;
+    for (let r = 0; r < records.length; r += RECORD_WORDS) {
+      or |= records[r];
+      and &= records[r];
+    }
+    return Uint32Array.of(or ^ and, 0, 0, 0);
+  }
+
+  let or0 = 0;
+  let or1 = 0;
+  let or2 = 0;
+  let or3 = 0;
+  let and0 = 0xffffffff;
+  let and1 = 0xffffffff;
+  let and2 = 0xffffffff;
+  let and3 = 0xffffffff;
+  for (let r = 0; r < records.length; r += RECORD_WORDS) {
+    or0 |= records[r];
+    and0 &= records[r];
+    or1 |= records[r + 1];
+    and1 &= records[r + 1];
+    or2 |= records[r + 2];
+    and2 &= records[r + 2];
+    or3 |= records[r + 3];
+    and3 &= records[r + 3];
+  }
+  const varying = Uint32Array.of(or0 ^ and0, or1 ^ and1, or2 ^ and2, or3 ^ and3);
+  varying.fill(0, leadingColumns);
+  return varying;
 }
 
 /** Runs one stable counting-sort pass on the 16-bit digit at `shift` of `column`. */
@@ -164,18 +208,13 @@ export function dedupeSortedRecords(
   count = records.length / RECORD_WORDS,
 ): number {
   if (count === 0) return 0;
-  let kept = 1;
-  for (let i = 1; i < count; i++) {
+  // Up to the first repeat every record stays where it is, so nothing is written.
+  let i = 1;
+  while (i < count && !sameRecord(records, i, i - 1)) i++;
+  let kept = i;
+  for (; i < count; i++) {
+    if (sameRecord(records, i, kept - 1)) continue;
     const x = i * RECORD_WORDS;
-    const y = (kept - 1) * RECORD_WORDS;
-    if (
-      records[x] === records[y] &&
-      records[x + 1] === records[y + 1] &&
-      records[x + 2] === records[y + 2] &&
-      records[x + 3] === records[y + 3]
-    ) {
-      continue;
-    }
     const w = kept * RECORD_WORDS;
     records[w] = records[x];
     records[w + 1] = records[x + 1];
@@ -184,4 +223,15 @@ export function dedupeSortedRecords(
     kept++;
   }
   return kept;
+}
+
+function sameRecord(records: Uint32Array, i: number, j: number): boolean {
+  const x = i * RECORD_WORDS;
+  const y = j * RECORD_WORDS;
+  return (
+    records[x] === records[y] &&
+    records[x + 1] === records[y + 1] &&
+    records[x + 2] === records[y + 2] &&
+    records[x + 3] === records[y + 3]
+  );
 }

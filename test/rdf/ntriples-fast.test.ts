@@ -422,6 +422,31 @@ describe('internSink', () => {
     assert.equal(dictionary.size, 1 + 7 + 3 + objects.length);
   });
 
+  it('keeps similar recent literals apart', () => {
+    // Literals share the recent-term cache with IRIs: 5,000 values that differ in one middle
+    // character, each written twice, next to IRIs with the same characters.
+    const values = Array.from({ length: 5000 }, (_, i) => {
+      const digits = String(i).padStart(4, '0');
+      return `v${digits[0]}${digits[1]}-${digits[2]}${digits[3]}-end`;
+    });
+    const lines = values.map((value, i) => `<http://s/${value}> <http://p/${i % 3}> "${value}" .`);
+    const input = `${lines.join('\n')}\n${lines.reverse().join('\n')}\n`;
+    const dictionary = new MemoryDictionary();
+    const keys: string[] = [];
+    const parser = new NQuadsParser(
+      { format: 'ntriples', source: 'literals.nt' },
+      (s, p, o) => keys.push(dictionary.key(s), dictionary.key(p), dictionary.key(o)),
+      internSink(dictionary),
+    );
+    parser.write(Buffer.from(input));
+    parser.finish();
+
+    const expected: string[] = [];
+    parseNQuads(input, { format: 'ntriples', source: 'x' }, (s, p, o) => expected.push(s, p, o));
+    assert.deepEqual(keys, expected);
+    assert.equal(dictionary.size, 1 + 2 * values.length + 3);
+  });
+
   it('keeps IRIs with equal hashes apart', () => {
     // Two IRIs of one length with the same 32-bit hash, found by search. Scrambled suffixes
     // collide after about 10^5 tries (sequential ones did not within 10^6).

@@ -99,6 +99,24 @@ describe('radixSortRecords', () => {
     );
   });
 
+  it('returns sorted input as it is', () => {
+    const records = new Uint32Array(4000);
+    for (let i = 0; i < 1000; i++) records.set([i >> 4, i % 16, 70_000 + i, 0], i * 4);
+    const before = records.slice();
+    assert.equal(radixSortRecords(records), records);
+    assert.deepEqual(records, before);
+    // Sorted on column 0 with ties in column 1 order: sorting on column 0 alone changes nothing.
+    assert.equal(radixSortRecords(records, 1), records);
+    assert.deepEqual(records, before);
+  });
+
+  it('sorts input with one record out of order', () => {
+    const records = new Uint32Array(4000);
+    for (let i = 0; i < 1000; i++) records.set([i, 0, 0, 0], i * 4);
+    records.set([500, 1, 0, 0], 999 * 4);
+    assert.deepEqual(rows(radixSortRecords(records.slice())), referenceSort(records));
+  });
+
   it('keeps input without varying digits', () => {
     const records = Uint32Array.from(new Array(400).fill(7));
     assert.deepEqual(
