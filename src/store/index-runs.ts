@@ -3,11 +3,11 @@
  * prefix counts, cursors and distinct first-column values.
  *
  * A QuadIndex owns one mutable IndexRuns and writes to it. A snapshot is a frozen copy of the
- * six fields: the index marks the arrays as shared when it takes one and copies an array
+ * seven fields: the index marks the arrays as shared when it takes one and copies an array
  * before its next in-place write (see quad-index.ts), so the copy keeps reading the state at
  * the time it was taken.
  */
-import { compareRecords, RECORD_WORDS } from './radix-sort.js';
+import { allocateRecords, compareRecords, radixSortRecords, RECORD_WORDS } from './radix-sort.js';
 import {
   comparePrefix,
   countSetBits,
@@ -16,9 +16,23 @@ import {
   lowerBound,
   upperBound,
 } from './record-runs.js';
+import { findInRange } from './start-table.js';
 import type { QuadCursor, TermId } from './types.js';
 
 const EMPTY = new Uint32Array(0);
+
+/** Without a start table, batches at least this large are sorted and merged with the runs. */
+const SORTED_PROBES_MIN = 64;
+
+/**
+ * Probes per chunk of a lookup through a start table. The chunk's ranges (4 KiB) and the cache
+ * lines its probes load stay in the L1 and L2 caches between the passes.
+ */
+const LOOKUP_CHUNK = 512;
+/** Scratch for the [from, to) ranges of one chunk; lookups run one at a time. */
+const chunkRanges = new Uint32Array(LOOKUP_CHUNK * 2);
+/** Receives the words a lookup loads ahead, so that the compiler cannot drop the loads. */
+const loadedAhead = { value: 0 };
 
 /**
  * Returns the first record at or after `from`, among the first `count`, that is not less than
@@ -49,6 +63,11 @@ export class IndexRuns {
   /** Sorted records in the first baseCount slots; never written while it is a base run. */
   base: Uint32Array = EMPTY;
   baseCount = 0;
+  /**
+   * Start table of the base run (see start-table.ts), or empty when the owner keeps none for
+   * this ordering or the column-0 values are too sparse for one.
+   */
+  starts: Uint32Array = EMPTY;
   /** Bit i set: base record i is deleted. Empty or at least (baseCount + 31) >> 5 words. */
   tombstones: Uint32Array = EMPTY;
   tombstoneCount = 0;
@@ -61,11 +80,12 @@ export class IndexRuns {
     return this.baseCount - this.tombstoneCount + this.deltaCount;
   }
 
-  /** Returns a copy of the six fields; the caller must mark the arrays as shared. */
+  /** Returns a copy of the seven fields; the caller must mark the arrays as shared. */
   copy(): IndexRuns {
     const runs = new IndexRuns();
     runs.base = this.base;
     runs.baseCount = this.baseCount;
+    runs.starts = this.starts;
     runs.tombstones = this.tombstones;
     runs.tombstoneCount = this.tombstoneCount;
     runs.delta = this.delta;
@@ -74,9 +94,104 @@ export class IndexRuns {
   }
 
   has(k0: number, k1: number, k2: number, k3: number): boolean {
-    const i = findRecord(this.base, this.baseCount, k0, k1, k2, k3);
+    const i = this.findBase(k0, k1, k2, k3);
     if (i >= 0 && (this.tombstoneCount === 0 || !isSet(this.tombstones, i))) return true;
-    return findRecord(this.delta, this.deltaCount, k0, k1, k2, k3) >= 0;
+    return this.deltaCount > 0 && findRecord(this.delta, this.deltaCount, k0, k1, k2, k3) >= 0;
+  }
+
+  /** Position of the base record equal to the key, tombstoned or not, or -1. */
+  findBase(k0: number, k1: number, k2: number, k3: number): number {
+    const starts = this.starts;
+    if (starts.length === 0) return findRecord(this.base, this.baseCount, k0, k1, k2, k3);
+    if (k0 >= starts.length - 1) return -1;
+    return findInRange(this.base, starts[k0], starts[k0 + 1], k1, k2, k3);
+  }
+
+  /**
+   * Sets found[i] to 1 when record i of `records` (packed, in this ordering's column order) is
+   * live, and leaves the other bytes as they are.
+   *
+   * With a start table, each probe costs two offset reads and a search among the records of
+   * one column-0 value, in any probe order. Without one, a batch of SORTED_PROBES_MIN or more
+   * probes that share column 3 is radix sorted and merged with the runs. Other batches are
+   * binary searched one probe at a time.
+   */
+  hasMany(records: Uint32Array, found: Uint8Array): void {
+    const count = records.length / RECORD_WORDS;
+    if (this.starts.length > 0) {
+      this.hasEachByStarts(records, found);
+      return;
+    }
+    const k3 = count > 0 ? records[3] : 0;
+    let sameK3 = count >= SORTED_PROBES_MIN;
+    for (let w = 3; sameK3 && w < records.length; w += RECORD_WORDS) sameK3 = records[w] === k3;
+    if (!sameK3) {
+      for (let i = 0, w = 0; i < count; i++, w += RECORD_WORDS) {
+        if (this.has(records[w], records[w + 1], records[w + 2], records[w + 3])) found[i] = 1;
+      }
+      return;
+    }
+    // All probes share column 3, so that column can carry each probe's position while a radix
+    // sort on the first three orders them.
+    const probes = allocateRecords(count);
+    for (let i = 0, w = 0; i < count; i++, w += RECORD_WORDS) {
+      probes[w] = records[w];
+      probes[w + 1] = records[w + 1];
+      probes[w + 2] = records[w + 2];
+      probes[w + 3] = i;
+    }
+    this.hasSorted(radixSortRecords(probes, 3), count, k3, found);
+  }
+
+  /**
+   * Looks probes up through the start table in chunks of LOOKUP_CHUNK, in three passes: read
+   * the ranges, load the first record of each range, then search. The first two passes have
+   * no data-dependent branches, so the CPU overlaps their cache misses, and the searches then
+   * mostly hit the cache. On LUBM(8), with Node 20 on 2 shared cores, this was about 1.2 to 1.4
+   * times as fast as a single pass for shuffled probes, and about as fast for sorted ones.
+   */
+  private hasEachByStarts(records: Uint32Array, found: Uint8Array): void {
+    const base = this.base;
+    const starts = this.starts;
+    const limit = starts.length - 1;
+    const lastFirstWord = (this.baseCount - 1) * RECORD_WORDS;
+    const tombstones = this.tombstoneCount > 0 ? this.tombstones : EMPTY;
+    const delta = this.delta;
+    const deltaCount = this.deltaCount;
+    const ranges = chunkRanges;
+    const probeCount = records.length / RECORD_WORDS;
+    let touched = 0;
+
+    for (let first = 0; first < probeCount; first += LOOKUP_CHUNK) {
+      const end = Math.min(probeCount, first + LOOKUP_CHUNK);
+      const rangeWords = (end - first) * 2;
+
+      // A column-0 value beyond the table gets the empty range at its end.
+      for (let w = first * RECORD_WORDS, j = 0; j < rangeWords; w += RECORD_WORDS, j += 2) {
+        const k0 = Math.min(records[w], limit);
+        ranges[j] = starts[k0];
+        ranges[j + 1] = k0 < limit ? starts[k0 + 1] : starts[k0];
+      }
+
+      for (let j = 0; j < rangeWords; j += 2) {
+        touched ^= base[Math.min(ranges[j] * RECORD_WORDS, lastFirstWord)];
+      }
+
+      for (let i = first; i < end; i++) {
+        const w = i * RECORD_WORDS;
+        const j = (i - first) * 2;
+        const k1 = records[w + 1];
+        const k2 = records[w + 2];
+        const k3 = records[w + 3];
+        const r = findInRange(base, ranges[j], ranges[j + 1], k1, k2, k3);
+        if (r >= 0 && !isSet(tombstones, r)) {
+          found[i] = 1;
+        } else if (deltaCount > 0 && findRecord(delta, deltaCount, records[w], k1, k2, k3) >= 0) {
+          found[i] = 1;
+        }
+      }
+    }
+    loadedAhead.value = touched;
   }
 
   /**
@@ -86,7 +201,7 @@ export class IndexRuns {
    * Both runs are walked forward once with galloping searches, so nearby probes cost a few
    * comparisons each instead of a full binary search.
    */
-  hasSorted(probes: Uint32Array, probeCount: number, k3: number, found: Uint8Array): void {
+  private hasSorted(probes: Uint32Array, probeCount: number, k3: number, found: Uint8Array): void {
     let b = 0;
     let d = 0;
     for (let k = 0, w = 0; k < probeCount; k++, w += RECORD_WORDS) {
@@ -112,8 +227,10 @@ export class IndexRuns {
 
   /** Number of live records whose first `prefixLength` columns equal k0..k3. */
   count(prefixLength: number, k0: number, k1: number, k2: number, k3: number): number {
-    const lo = lowerBound(this.base, 0, this.baseCount, prefixLength, k0, k1, k2, k3);
-    const hi = upperBound(this.base, lo, this.baseCount, prefixLength, k0, k1, k2, k3);
+    const to = this.baseRangeEnd(prefixLength, k0);
+    const from = this.baseRangeStart(prefixLength, k0, to);
+    const lo = lowerBound(this.base, from, to, prefixLength, k0, k1, k2, k3);
+    const hi = upperBound(this.base, lo, to, prefixLength, k0, k1, k2, k3);
     const dlo = lowerBound(this.delta, 0, this.deltaCount, prefixLength, k0, k1, k2, k3);
     const dhi = upperBound(this.delta, dlo, this.deltaCount, prefixLength, k0, k1, k2, k3);
     let dead = 0;
@@ -134,13 +251,32 @@ export class IndexRuns {
     k3: number,
     opened?: (base: boolean, tombstones: boolean, delta: boolean) => void,
   ): IndexCursor {
-    const lo = lowerBound(this.base, 0, this.baseCount, prefixLength, k0, k1, k2, k3);
-    const hi = upperBound(this.base, lo, this.baseCount, prefixLength, k0, k1, k2, k3);
+    const to = this.baseRangeEnd(prefixLength, k0);
+    const from = this.baseRangeStart(prefixLength, k0, to);
+    const lo = lowerBound(this.base, from, to, prefixLength, k0, k1, k2, k3);
+    const hi = upperBound(this.base, lo, to, prefixLength, k0, k1, k2, k3);
     const dlo = lowerBound(this.delta, 0, this.deltaCount, prefixLength, k0, k1, k2, k3);
     const dhi = upperBound(this.delta, dlo, this.deltaCount, prefixLength, k0, k1, k2, k3);
     const tombstones = this.tombstoneCount > 0 && hi > lo ? this.tombstones : undefined;
     opened?.(hi > lo, tombstones !== undefined, dhi > dlo);
     return new IndexCursor(columns, this.base, lo, hi, tombstones, this.delta, dlo, dhi);
+  }
+
+  /**
+   * End of the base records that can match a key prefix: the end of column-0 value k0's
+   * records when the prefix binds column 0 and a start table exists, else the run's end.
+   */
+  private baseRangeEnd(prefixLength: number, k0: number): number {
+    const starts = this.starts;
+    if (prefixLength === 0 || starts.length === 0) return this.baseCount;
+    return k0 < starts.length - 1 ? starts[k0 + 1] : this.baseCount;
+  }
+
+  /** Start of the base records that can match a key prefix, given `end` from baseRangeEnd. */
+  private baseRangeStart(prefixLength: number, k0: number, end: number): number {
+    const starts = this.starts;
+    if (prefixLength === 0 || starts.length === 0) return 0;
+    return k0 < starts.length - 1 ? starts[k0] : end;
   }
 
   /**

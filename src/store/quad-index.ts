@@ -9,6 +9,10 @@
  * - a tombstone bitset over the base run: bit i set means base record i is deleted. When the
  *   tombstones pass a fraction of the base run, the base run is rebuilt without them.
  *
+ * The ordering that leads with s also keeps a start table over its base run (see
+ * start-table.ts), rebuilt with each new base run, because exact lookups (has, hasMany and
+ * the presence checks of writes) read that ordering.
+ *
  * Invariant: a quad is present exactly when it is in the delta run, or in the base run and not
  * tombstoned. A quad never sits live in both runs (a tombstoned base copy may coexist with a
  * delta copy, and merges keep the delta copy).
@@ -22,6 +26,7 @@
 import { allocateRecords, RECORD_WORDS } from './radix-sort.js';
 import { IndexRuns, type IndexCursor } from './index-runs.js';
 import { findRecord, lowerBound, mergeInto, mergeRecords } from './record-runs.js';
+import { buildStartTable, startTableStorage, updateStartTable } from './start-table.js';
 
 export interface QuadIndexOptions {
   /** Maximum records in the delta run before it is merged into the base run; default 16,384. */
@@ -43,6 +48,8 @@ export class QuadIndex {
 
   /** The arrays this index reads and writes. */
   private readonly runs = new IndexRuns();
+  /** Whether this index keeps a start table: only the ordering whose column 0 is s does. */
+  private readonly keepsStarts: boolean;
   /** Whether a cursor or snapshot may still read `runs.base` after it is replaced. */
   private baseShared = false;
   /** A former base buffer no cursor reads, reused as the next rebuild's output. */
@@ -69,6 +76,7 @@ export class QuadIndex {
       throw new RangeError(`Invalid compactionRatio ${compactionRatio}: expected 0 to 1`);
     }
     this.columns = columns;
+    this.keepsStarts = columns[0] === 0;
     this.maxDelta = maxDelta;
     this.minDelta = Math.min(minDelta, maxDelta);
     this.compactionRatio = compactionRatio;
@@ -83,17 +91,15 @@ export class QuadIndex {
     return this.runs.has(k0, k1, k2, k3);
   }
 
-  hasSorted(probes: Uint32Array, probeCount: number, k3: number, found: Uint8Array): void {
-    this.runs.hasSorted(probes, probeCount, k3, found);
+  /** See IndexRuns.hasMany. */
+  hasMany(records: Uint32Array, found: Uint8Array): void {
+    this.runs.hasMany(records, found);
   }
 
   /** Inserts a record that is not present. */
   insert(k0: number, k1: number, k2: number, k3: number): void {
     // An absent record can only be in the base run as a tombstoned copy.
-    const i =
-      this.runs.tombstoneCount === 0
-        ? -1
-        : findRecord(this.runs.base, this.runs.baseCount, k0, k1, k2, k3);
+    const i = this.runs.tombstoneCount === 0 ? -1 : this.runs.findBase(k0, k1, k2, k3);
     if (i >= 0) {
       // Reviving the tombstoned copy is a bit flip.
       this.writableTombstones()[i >>> 5] &= ~(1 << (i & 31));
@@ -125,7 +131,7 @@ export class QuadIndex {
       return;
     }
 
-    const i = findRecord(this.runs.base, this.runs.baseCount, k0, k1, k2, k3);
+    const i = this.runs.findBase(k0, k1, k2, k3);
     this.writableTombstones()[i >>> 5] |= 1 << (i & 31);
     this.runs.tombstoneCount++;
     if (this.runs.tombstoneCount > this.runs.baseCount * this.compactionRatio)
@@ -163,14 +169,7 @@ export class QuadIndex {
         this.remove(records[r], records[r + 1], records[r + 2], records[r + 3]);
         continue;
       }
-      const i = findRecord(
-        this.runs.base,
-        this.runs.baseCount,
-        records[r],
-        records[r + 1],
-        records[r + 2],
-        records[r + 3],
-      );
+      const i = this.runs.findBase(records[r], records[r + 1], records[r + 2], records[r + 3]);
       this.writableTombstones()[i >>> 5] |= 1 << (i & 31);
       this.runs.tombstoneCount++;
     }
@@ -206,6 +205,7 @@ export class QuadIndex {
   clear(): void {
     this.runs.base = EMPTY;
     this.runs.baseCount = 0;
+    this.runs.starts = EMPTY;
     this.baseShared = false;
     this.spare = EMPTY;
     this.runs.tombstones = EMPTY;
@@ -226,6 +226,27 @@ export class QuadIndex {
    */
   private deltaLimit(): number {
     return Math.min(this.maxDelta, Math.max(this.minDelta, Math.floor(this.runs.baseCount / 256)));
+  }
+
+  /**
+   * Returns the start table of the base run that a rebuild has just written to `merged`, from
+   * the old base run's table when there is one. Call it before the old runs are replaced.
+   */
+  private nextStartTable(
+    merged: Uint32Array,
+    mergedCount: number,
+    dead: Uint32Array,
+    pending: Uint32Array,
+    pendingCount: number,
+    incremental: boolean,
+  ): Uint32Array {
+    if (!this.keepsStarts) return EMPTY;
+    const old = this.runs.starts;
+    // Nothing reads the old table once the base run is replaced, unless a snapshot shares it.
+    const storage = this.baseShared ? EMPTY : startTableStorage(old);
+    if (old.length === 0) return buildStartTable(merged, mergedCount, storage, incremental);
+    const { baseCount } = this.runs;
+    return updateStartTable(old, baseCount, dead, pending, pendingCount, storage, incremental);
   }
 
   /** Returns the delta buffer, unshared and with room for `records` records. */
@@ -272,6 +293,7 @@ export class QuadIndex {
       this.clear();
       this.runs.base = extra.length === words ? extra : extra.slice(0, words);
       this.runs.baseCount = count;
+      if (this.keepsStarts) this.runs.starts = buildStartTable(extra, count, EMPTY, false);
       return;
     }
     const pending =
@@ -298,9 +320,11 @@ export class QuadIndex {
       target,
     );
 
+    const starts = this.nextStartTable(target, written, dead, pending, pendingCount, incremental);
     this.spare = incremental && !this.baseShared ? this.runs.base : EMPTY;
     this.runs.base = target;
     this.runs.baseCount = written;
+    this.runs.starts = starts;
     this.baseShared = false;
     this.runs.tombstones = this.tombstonesShared ? EMPTY : this.runs.tombstones.fill(0);
     this.runs.tombstoneCount = 0;

@@ -14,10 +14,7 @@ import {
   ORDERING_BY_MASK,
   SPOG,
 } from './orderings.js';
-import { allocateRecords, radixSortRecords, RECORD_WORDS } from './radix-sort.js';
-
-/** Batches at least this large are sorted and merged against SPOG instead of searched. */
-const SORTED_PROBES_MIN = 64;
+import { RECORD_WORDS } from './radix-sort.js';
 import { ANY, DEFAULT_GRAPH_ID, type QuadCursor, type QuadSource, type TermId } from './types.js';
 
 /** One ordering as the reads need it; keys are in the ordering's column order. */
@@ -25,8 +22,8 @@ export interface OrderingReader {
   /** Quad position (0 = s, 1 = p, 2 = o, 3 = g) of each record column. */
   readonly columns: readonly number[];
   has(k0: number, k1: number, k2: number, k3: number): boolean;
-  /** See IndexRuns.hasSorted. */
-  hasSorted(probes: Uint32Array, probeCount: number, k3: number, found: Uint8Array): void;
+  /** See IndexRuns.hasMany. */
+  hasMany(records: Uint32Array, found: Uint8Array): void;
   count(prefixLength: number, k0: number, k1: number, k2: number, k3: number): number;
   cursor(prefixLength: number, k0: number, k1: number, k2: number, k3: number): IndexCursor;
   distinctFirstColumn(): Uint32Array;
@@ -59,29 +56,9 @@ export abstract class QuadReader implements QuadSource {
 
   hasMany(quads: Uint32Array): Uint8Array {
     checkPacked(quads);
-    const count = quads.length / RECORD_WORDS;
-    const result = new Uint8Array(count);
-    const spog = this.ordering(SPOG);
-    const g = count > 0 ? quads[3]! : 0;
-    let sameGraph = count >= SORTED_PROBES_MIN;
-    for (let w = 3; sameGraph && w < quads.length; w += RECORD_WORDS) sameGraph = quads[w] === g;
-    if (!sameGraph) {
-      for (let i = 0, w = 0; w < quads.length; i++, w += RECORD_WORDS) {
-        if (spog.has(quads[w], quads[w + 1], quads[w + 2], quads[w + 3])) result[i] = 1;
-      }
-      return result;
-    }
-    if (this.defaultGraphOnly && g !== DEFAULT_GRAPH_ID) return result;
-    // All probes share a graph, so the graph column can carry each probe's position while a
-    // radix sort on s, p, o orders them. The SPOG ordering is then walked once.
-    const probes = allocateRecords(count);
-    for (let i = 0, w = 0; i < count; i++, w += RECORD_WORDS) {
-      probes[w] = quads[w]!;
-      probes[w + 1] = quads[w + 1]!;
-      probes[w + 2] = quads[w + 2]!;
-      probes[w + 3] = i;
-    }
-    spog.hasSorted(radixSortRecords(probes, 3), count, g, result);
+    const result = new Uint8Array(quads.length / RECORD_WORDS);
+    // Packed s, p, o, g quads are already records in SPOG column order.
+    this.ordering(SPOG).hasMany(quads, result);
     return result;
   }
 

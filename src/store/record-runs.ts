@@ -203,7 +203,7 @@ function copyLive(
 }
 
 /** Returns the first position in [from, to) whose bit is set, or `to`; skips zero words. */
-function nextSetBit(bits: Uint32Array, from: number, to: number): number {
+export function nextSetBit(bits: Uint32Array, from: number, to: number): number {
   let i = from;
   while (i < to) {
     const word = bits[i >>> 5] >>> (i & 31);

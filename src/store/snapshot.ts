@@ -20,8 +20,8 @@ class FrozenOrdering implements OrderingReader {
     return this.runs.has(k0, k1, k2, k3);
   }
 
-  hasSorted(probes: Uint32Array, probeCount: number, k3: number, found: Uint8Array): void {
-    this.runs.hasSorted(probes, probeCount, k3, found);
+  hasMany(records: Uint32Array, found: Uint8Array): void {
+    this.runs.hasMany(records, found);
   }
 
   count(prefixLength: number, k0: number, k1: number, k2: number, k3: number): number {
