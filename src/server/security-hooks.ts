@@ -38,6 +38,8 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 const HSTS = 'max-age=31536000';
 /** Seconds a client is asked to wait while the server is locked down. */
 const LOCKDOWN_RETRY_SECONDS = 60;
+/** Paths that load balancers and monitoring systems call: liveness, readiness and metrics. */
+const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);
 
 /**
  * What the security layer did with each request it rejected, read by the response hook. A
@@ -132,6 +134,12 @@ export function registerSecurityHooks(
         }
       }
     }
+
+    // A request for a probe path with a method the path does not accept skips authentication,
+    // so the not-found handler sends 405 with Allow. These paths and their methods are public,
+    // and a monitor that sends the wrong method should learn that instead of getting 401. No
+    // route matched such a request, so GET and HEAD /metrics still authenticate.
+    if (route === undefined && PROBE_PATHS.has(request.url.split('?', 1)[0]!)) return;
 
     // Only /ready sends its own response while the server starts. Every other route, public
     // /auth/login included, waits for the security services and the stored incident level.

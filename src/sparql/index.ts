@@ -17,13 +17,10 @@ import { constructQuads, describeQuads, TermDecoder } from './forms.js';
 import { translateQuery, type ParsedQuery } from './query.js';
 import { translateUpdate, type UpdateOperation } from './update/operations.js';
 import { parseWithTemplateApart } from './construct-template.js';
-import { parseInWorker } from './update/parse-offload.js';
+import { useDispatchLexer } from './lexer-dispatch.js';
+import { parseInWorker, parseQuadDataInWorker } from './update/parse-offload.js';
 import { parseLargeQuadData } from './update/quad-data.js';
-import {
-  hasNumericCollectionMember,
-  rejectSignedPatternLiterals,
-  rewriteSignedLiterals,
-} from './signed-literals.js';
+import { rewriteSignedLiterals } from './signed-literals.js';
 
 export type { ParsedQuery } from './query.js';
 export type { UpdateOperation } from './update/operations.js';
@@ -137,7 +134,6 @@ function parseQueryText(queryText: string, baseIri: string | undefined): ParsedQ
     if (error instanceof RangeError) throw tooComplex(error);
     throw error;
   }
-  rejectSignedPatternLiterals(text, () => hasNumericCollectionMember(query));
   return query;
 }
 
@@ -153,10 +149,10 @@ export function parseUpdate(updateText: string, baseIri?: string): UpdateOperati
 }
 
 /**
- * Parses an update like parseUpdate, but runs sparqljs on a request of at least
- * `OFFLOAD_MIN_LENGTH` characters in a worker thread (update/parse-worker.ts): its parser takes
- * seconds on megabytes, which would stall every other request. Quad data takes the fast path
- * first, as in parseUpdate.
+ * Parses an update like parseUpdate, but parses a request of at least `OFFLOAD_MIN_LENGTH`
+ * characters in a worker thread (update/parse-worker.ts): sparqljs takes seconds on megabytes,
+ * and even the quad data fast path takes about a second per 100,000 triples, which would stall
+ * every other request. Quad data takes the fast path first, as in parseUpdate.
  */
 export async function parseUpdateAsync(
   updateText: string,
@@ -164,7 +160,7 @@ export async function parseUpdateAsync(
 ): Promise<UpdateOperation[]> {
   if (updateText.length < OFFLOAD_MIN_LENGTH) return parseUpdate(updateText, baseIri);
   const decoded = decodeCodepointEscapes(updateText);
-  const quadData = parseLargeQuadData(decoded, baseIri);
+  const quadData = await parseQuadDataInWorker(decoded, baseIri);
   if (quadData !== undefined) return quadData;
   const text = prepareForSparqljs(decoded);
   const outcome = await parseInWorker(text, baseIri);
@@ -208,6 +204,9 @@ function prepareForSparqljs(decoded: string): string {
 /** Runs the sparqljs parser on prepared query or update text, turning its errors into KgErrors. */
 function parseSparql(text: string, baseIri: string | undefined): Sparql.SparqlQuery {
   const parser = new sparqljs.Parser(baseIri === undefined ? {} : { baseIRI: baseIri });
+  // The dispatching lexer returns the stock lexer's tokens faster, and the parser keeps the
+  // stock lexer when sparqljs is not the release the dispatching lexer was checked against.
+  useDispatchLexer(parser);
   try {
     return parser.parse(text);
   } catch (error) {

@@ -1,32 +1,30 @@
 /**
  * Works around a sparqljs 3.7 defect: it parses the literal `+5` as "5", dropping the sign.
- * Outside parentheses, where a term can only be part of a triple pattern, a template, quad
- * data or VALUES, `rewriteSignedLiterals` spells such a literal out as a typed literal with the
- * same lexical form, which sparqljs keeps. Inside parentheses the sign is harmless in
- * expressions (the values are equal); in an RDF collection of a triple pattern it would match
- * a different RDF term, so `rejectSignedPatternLiterals` refuses that case.
+ * Where such a literal is an RDF term (in a triple pattern, an RDF collection, a template, quad
+ * data or a VALUES row), `rewriteSignedLiterals` spells it out as a typed literal with the same
+ * lexical form, which sparqljs keeps. Inside an expression it is left alone: there `+`
+ * may be the addition operator (`?a +1`), and a signed literal has the value of the unsigned
+ * one. Telling the two apart needs the context of each parenthesis, which `findSignedLiterals`
+ * tracks with a stack of brackets and a few keywords.
  */
-import { UnsupportedFeatureError } from '../errors.js';
-import { RDF_NS, XSD } from '../rdf/terms.js';
-import type { Expression, Operator } from './algebra.js';
-import { isNumericDatatype } from './expressions/numeric.js';
-import { valueFromKey } from './expressions/values.js';
-import type { ParsedQuery, TemplateTerm } from './query.js';
+import { XSD } from '../rdf/terms.js';
 import { skipString } from './query-text.js';
 
-/** A numeric literal with a leading `+`: its text span and whether it is inside parentheses. */
+/** A numeric literal with a leading `+`: its text span and whether it is in an expression. */
 interface SignedLiteral {
   start: number;
   end: number;
-  inParentheses: boolean;
+  inExpression: boolean;
 }
 
 /**
- * Returns the query with every `+`-signed numeric literal outside parentheses written as
+ * Returns the query with every `+`-signed numeric literal outside expressions written as
  * `"+…"^^<xsd type>`. Strings, IRIs and comments are left alone.
  */
 export function rewriteSignedLiterals(query: string): string {
-  const found = findSignedLiterals(query).filter((literal) => !literal.inParentheses);
+  // Most queries have no `+` at all, and then the scan can find nothing.
+  if (!query.includes('+')) return query;
+  const found = findSignedLiterals(query).filter((literal) => !literal.inExpression);
   if (found.length === 0) return query;
   let result = '';
   let from = 0;
@@ -36,23 +34,6 @@ export function rewriteSignedLiterals(query: string): string {
     from = end;
   }
   return result + query.slice(from);
-}
-
-/**
- * Throws UnsupportedFeatureError when a numeric literal with a leading `+` inside parentheses
- * may be a member of an RDF collection in a triple pattern (`hasNumericCollectionMember`).
- * Run it on the rewritten text, so literals outside parentheses are no longer counted.
- */
-export function rejectSignedPatternLiterals(
-  query: string,
-  hasNumericCollectionMember: () => boolean,
-): void {
-  const found = findSignedLiterals(query);
-  if (found.length > 0 && hasNumericCollectionMember()) {
-    throw new UnsupportedFeatureError(
-      'numeric literal with a leading + in an RDF collection of a triple pattern',
-    );
-  }
 }
 
 /** Returns the XSD datatype local name of a numeric token (SPARQL INTEGER, DECIMAL or DOUBLE). */
@@ -84,74 +65,129 @@ function numberEnd(query: string, start: number): number {
   return i;
 }
 
+/**
+ * An open bracket of the query. A `group` is a `{ }` or `[ ]` block, or the query's top
+ * level: triple patterns, templates, quad data or clauses. An `expression` is a parenthesis
+ * of an expression or an argument list. A `list` is any other parenthesis: an RDF collection,
+ * a VALUES row or variable list, or a property path group, all made of RDF terms.
+ */
+interface Frame {
+  kind: 'group' | 'expression' | 'list';
+  /** The bracket that opened the frame; the top level has none. */
+  open: '{' | '[' | '(' | '';
+  /**
+   * The kind of frame a parenthesis at this level opens: a list after `terms`, an expression
+   * after `expressions` (the SELECT, GROUP BY, ORDER BY and HAVING clauses), a VALUES row
+   * after `values`.
+   */
+  clause: 'terms' | 'expressions' | 'values';
+  /** True after FILTER or BIND, until the next parenthesis or `{` (FILTER EXISTS). */
+  expressionNext: boolean;
+}
+
+/** An IRI as the SPARQL grammar's IRIREF token reads it. */
+// eslint-disable-next-line no-control-regex -- IRIREF excludes the control characters
+const IRIREF = /<[^<>"{}|^`\\\u0000-\u0020]*>/y;
+/** A keyword or the prefix of a prefixed name, with the character after it. */
+const WORD = /[A-Za-z][A-Za-z0-9_-]*/y;
+/**
+ * Characters after which a letter continues a name or a language tag instead of starting a
+ * keyword. A dot is not one of them, so `?o.FILTER` is read as FILTER.
+ */
+const NAME_CHARACTER = /[\w:?$@-]/;
+
+/**
+ * Returns the index after the IRI that starts at `start`, or `start` when the `<` there opens
+ * no IRI (in an expression it may be less-than).
+ */
+function iriEnd(query: string, start: number): number {
+  IRIREF.lastIndex = start;
+  return IRIREF.test(query) ? IRIREF.lastIndex : start;
+}
+
+/** The opening bracket of each closing one. */
+const OPENING_BRACKET: Readonly<Record<string, string>> = { '}': '{', ']': '[', ')': '(' };
+
+/** Keywords that change what a parenthesis at their level opens. */
+const CLAUSE_KEYWORDS: Readonly<Record<string, Frame['clause']>> = {
+  SELECT: 'expressions',
+  GROUP: 'expressions',
+  ORDER: 'expressions',
+  HAVING: 'expressions',
+  VALUES: 'values',
+  WHERE: 'terms',
+  LIMIT: 'terms',
+  OFFSET: 'terms',
+};
+
+/** Returns the kind of the frame a `(` opens inside `frame`, and notes that it was used. */
+function parenthesisKind(frame: Frame): Frame['kind'] {
+  if (frame.kind !== 'group') return frame.kind;
+  if (frame.expressionNext) {
+    frame.expressionNext = false;
+    return 'expression';
+  }
+  return frame.clause === 'expressions' ? 'expression' : 'list';
+}
+
+/**
+ * Returns the `+`-signed numeric literals of the query, each with whether it is inside an
+ * expression. Text that is not valid SPARQL gets some result without an error, and sparqljs then
+ * reports the syntax error.
+ */
 function findSignedLiterals(query: string): SignedLiteral[] {
   const found: SignedLiteral[] = [];
-  let depth = 0;
+  const stack: Frame[] = [{ kind: 'group', open: '', clause: 'terms', expressionNext: false }];
   let i = 0;
   while (i < query.length) {
+    const frame = stack[stack.length - 1]!;
     const c = query[i]!;
     if (c === '#') {
       const end = query.indexOf('\n', i);
       i = end < 0 ? query.length : end + 1;
     } else if (c === '"' || c === "'") {
       i = skipString(query, i);
-    } else if (c === '<' && depth === 0) {
-      const end = query.indexOf('>', i);
-      i = end < 0 ? query.length : end + 1;
+    } else if (c === '<' && iriEnd(query, i) > i) {
+      i = iriEnd(query, i);
+    } else if (c === '?' || c === '$') {
+      // A variable: its name is no keyword.
+      i++;
+      while (i < query.length && /\w/.test(query[i]!)) i++;
+    } else if (c === '{' || c === '[') {
+      const inner = frame.kind === 'group' && frame.clause === 'values' ? 'values' : 'terms';
+      frame.expressionNext = false;
+      if (c === '{' && frame.kind === 'group') frame.clause = 'terms';
+      stack.push({ kind: 'group', open: c, clause: inner, expressionNext: false });
+      i++;
     } else if (c === '(') {
-      depth++;
+      stack.push({ kind: parenthesisKind(frame), open: c, clause: 'terms', expressionNext: false });
       i++;
-    } else if (c === ')') {
-      depth = Math.max(0, depth - 1);
+    } else if (c === '}' || c === ']' || c === ')') {
+      if (stack.length > 1 && frame.open === OPENING_BRACKET[c]) stack.pop();
       i++;
+    } else if (/[A-Za-z]/.test(c) && !NAME_CHARACTER.test(query[i - 1] ?? ' ')) {
+      WORD.lastIndex = i;
+      const word = WORD.exec(query)![0];
+      i += word.length;
+      if (query[i] === ':' || frame.kind !== 'group') continue;
+      const keyword = word.toUpperCase();
+      if (keyword === 'FILTER' || keyword === 'BIND') frame.expressionNext = true;
+      const clause = CLAUSE_KEYWORDS[keyword];
+      if (clause !== undefined) frame.clause = clause;
     } else if (
+      // NOTE: a `+` right after a name character, `)` or `]` is not read as a sign, because
+      // it may be a path operator or an exponent sign. So `(1+2)` still loses the sign, and
+      // `(1 +2)` keeps it.
       c === '+' &&
       /[0-9]/.test(query[query[i + 1] === '.' ? i + 2 : i + 1] ?? '') &&
       !/[\w)\]]/.test(query[i - 1] ?? '')
     ) {
       const end = numberEnd(query, i);
-      found.push({ start: i, end, inParentheses: depth > 0 });
+      found.push({ start: i, end, inExpression: frame.kind === 'expression' });
       i = end;
     } else {
       i++;
     }
   }
   return found;
-}
-
-const RDF_FIRST = `${RDF_NS}first`;
-
-function isNumericMember(predicate: TemplateTerm, object: TemplateTerm): boolean {
-  if (!('key' in predicate) || predicate.key !== RDF_FIRST || !('key' in object)) return false;
-  return isNumericDatatype(valueFromKey(object.key).datatype);
-}
-
-/**
- * True when a triple pattern (also inside EXISTS) or the CONSTRUCT template has an rdf:first
- * triple with a numeric literal object: a member of an RDF collection.
- */
-export function hasNumericCollectionMember(query: ParsedQuery): boolean {
-  const stack: Operator[] = [query.algebra];
-  const pushExists = (expression: Expression | undefined): void => {
-    if (expression === undefined) return;
-    if (expression.type === 'exists') stack.push(expression.pattern);
-    else if (expression.type === 'call') expression.args.forEach(pushExists);
-    else if (expression.type === 'cast') pushExists(expression.arg);
-  };
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.type === 'bgp') {
-      if (node.patterns.some((pattern) => isNumericMember(pattern.predicate, pattern.object)))
-        return true;
-      node.filters.forEach(pushExists);
-      continue;
-    }
-    if (node.type === 'filter' || node.type === 'extend') pushExists(node.expression);
-    if (node.type === 'leftjoin') pushExists(node.expression);
-    if (node.type === 'orderby')
-      node.conditions.forEach((condition) => pushExists(condition.expression));
-    if ('input' in node) stack.push(node.input);
-    if ('left' in node) stack.push(node.left, node.right);
-  }
-  return query.template.some((triple) => isNumericMember(triple.predicate, triple.object));
 }

@@ -23,6 +23,8 @@ interface Route {
   path: string;
   body?: string;
   contentType?: string;
+  /** The Allow header a 405 must carry. */
+  allow?: string;
 }
 
 const ROUTES: Route[] = [
@@ -129,6 +131,18 @@ const ROUTES: Route[] = [
   { name: 'list tokens', method: 'GET', path: '/admin/tokens?user=reader1' },
   { name: 'revoke token', method: 'DELETE', path: '/admin/tokens/{WRITER_TOKEN_ID}' },
   { name: 'unknown route', method: 'GET', path: '/no/such/route' },
+  { name: 'health POST', method: 'POST', path: '/health', allow: 'GET, HEAD' },
+  { name: 'health DELETE', method: 'DELETE', path: '/health', allow: 'GET, HEAD' },
+  { name: 'ready POST', method: 'POST', path: '/ready?x=1', allow: 'GET, HEAD' },
+  {
+    name: 'metrics POST',
+    method: 'POST',
+    path: '/metrics',
+    body: '{}',
+    contentType: 'application/json',
+    allow: 'GET, HEAD',
+  },
+  { name: 'metrics HEAD', method: 'HEAD', path: '/metrics' },
 ];
 
 type Caller =
@@ -154,6 +168,16 @@ const ADMIN_ONLY: Record<Caller, number> = {
 };
 
 const ADMIN_ONLY_CREATED: Record<Caller, number> = { ...ADMIN_ONLY, admin: 201 };
+const WRONG_METHOD: Record<Caller, number> = {
+  anonymous: 405,
+  'wrong password': 405,
+  reader: 405,
+  writer: 405,
+  admin: 405,
+  'reader token': 405,
+  'expired token': 405,
+  'wrong-scope token': 405,
+};
 const ADMIN_ONLY_NO_CONTENT: Record<Caller, number> = { ...ADMIN_ONLY, admin: 204 };
 
 // Expected status per route, per caller.
@@ -324,6 +348,13 @@ const EXPECTED: Record<string, Record<Caller, number>> = {
     'expired token': 401,
     'wrong-scope token': 403,
   },
+  // A wrong method on a probe path is refused before authentication, for every caller.
+  'health POST': WRONG_METHOD,
+  'health DELETE': WRONG_METHOD,
+  'ready POST': WRONG_METHOD,
+  'metrics POST': WRONG_METHOD,
+  // HEAD is a method /metrics accepts, so it authenticates as GET does.
+  'metrics HEAD': ADMIN_ONLY,
   'unknown route': {
     anonymous: 401,
     'wrong password': 401,
@@ -424,7 +455,8 @@ describe('access control table', () => {
           auth: credentials[caller],
         });
         assert.equal(response.status, expected);
-        if (expected >= 400) {
+        if (expected === 405) assert.equal(response.headers.get('allow'), route.allow);
+        if (expected >= 400 && route.method !== 'HEAD') {
           const body = (await response.json()) as { error: string; detail: string };
           assert.equal(typeof body.error, 'string');
           assert.equal(typeof body.detail, 'string');

@@ -47,14 +47,6 @@ describe('parseQuery', () => {
 
 describe('unsupported features', () => {
   const cases: [string, string][] = [
-    [
-      'SELECT * { ?s :p (1 +5) }',
-      'numeric literal with a leading + in an RDF collection of a triple pattern',
-    ],
-    [
-      'SELECT * { ?s ?p ?o FILTER EXISTS { ?s :p (+5) } }',
-      'numeric literal with a leading + in an RDF collection of a triple pattern',
-    ],
     ['SELECT * { SERVICE <http://remote/sparql> { ?s ?p ?o } }', 'SERVICE'],
     [
       'SELECT (<http://example.org/agg>(DISTINCT ?o) AS ?v) { ?s ?p ?o }',

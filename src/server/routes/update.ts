@@ -11,7 +11,12 @@ import { isAbsoluteIri } from '../../rdf/terms.js';
 import { reachesAnyGraph } from '../../security/access.js';
 import { Permission } from '../../security/permissions.js';
 import { guardedWriter, readableQuads } from '../../security/quad-access.js';
-import { executeUpdate, parseUpdateAsync, type UpdateOperation } from '../../sparql/index.js';
+import {
+  executeUpdate,
+  OFFLOAD_MIN_LENGTH,
+  parseUpdateAsync,
+  type UpdateOperation,
+} from '../../sparql/index.js';
 import { DEFAULT_DATASET } from '../../storage/engine.js';
 import type { ServerContext } from '../app.js';
 import { endpointIri } from '../endpoint-iri.js';
@@ -38,6 +43,9 @@ async function answerUpdate(
   const principal = request.principal!;
   const { text, parameters } = extractUpdate(request);
   // Long requests are parsed in a worker thread, so other requests go on meanwhile.
+  if (text.length >= OFFLOAD_MIN_LENGTH) {
+    request.log.info({ characters: text.length }, 'parsing a long update in a worker thread');
+  }
   const parsed = await parseUpdateAsync(text, endpointIri(request));
   const operations = withProtocolDataset(parsed, parameters);
 

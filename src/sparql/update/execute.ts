@@ -24,6 +24,7 @@ import { DatasetView } from '../dataset.js';
 import { Evaluator } from '../evaluator.js';
 import type { TemplateTerm } from '../query.js';
 import type { GraphRef, GraphSelector, TemplateQuad, UpdateOperation } from './operations.js';
+import { resolvePackedQuads } from './packed-quads.js';
 import { WithGraphView } from './with-graph.js';
 
 /** Bytes one collected quad costs in a QuadBuffer. */
@@ -119,10 +120,10 @@ class UpdateRun {
   async execute(operation: UpdateOperation): Promise<void> {
     switch (operation.type) {
       case 'insertData':
-        this.insert(this.instantiateOnce(operation.quads, 'insert'));
+        this.insert(await this.instantiateData(operation, 'insert'));
         return;
       case 'deleteData':
-        this.delete(this.instantiateOnce(operation.quads, 'delete'));
+        this.delete(await this.instantiateData(operation, 'delete'));
         return;
       case 'modify':
         return this.modify(operation);
@@ -171,8 +172,19 @@ class UpdateRun {
   }
 
   /** Instantiates INSERT DATA / DELETE DATA quads, which have no variables. */
-  private instantiateOnce(quads: readonly TemplateQuad[], role: 'insert' | 'delete'): Uint32Array {
-    const instantiator = new Instantiator(this.target.dictionary, quads, role, DEFAULT_GRAPH_ID);
+  private async instantiateData(
+    operation: Extract<UpdateOperation, { type: 'insertData' | 'deleteData' }>,
+    role: 'insert' | 'delete',
+  ): Promise<Uint32Array> {
+    if (operation.packed !== undefined) {
+      return resolvePackedQuads(this.target.dictionary, operation.packed, role);
+    }
+    const instantiator = new Instantiator(
+      this.target.dictionary,
+      operation.quads,
+      role,
+      DEFAULT_GRAPH_ID,
+    );
     const out = new QuadBuffer();
     instantiator.addSolution(new Uint32Array(0), undefined, out);
     return out.view();

@@ -9,6 +9,7 @@ import { SparqlSyntaxError, UnsupportedFeatureError } from '../../errors.js';
 import { termKey } from '../../rdf/terms.js';
 import { translateQuery, type ParsedQuery, type TemplateTerm } from '../query.js';
 import { VariableTable } from '../translate.js';
+import type { PackedQuadData } from './packed-quads.js';
 
 /** A template quad; `graph` undefined means the operation's default target graph. */
 export interface TemplateQuad {
@@ -26,7 +27,15 @@ export type GraphRef =
 export type GraphSelector = GraphRef | { readonly kind: 'allNamed' } | { readonly kind: 'all' };
 
 export type UpdateOperation =
-  | { readonly type: 'insertData' | 'deleteData'; readonly quads: readonly TemplateQuad[] }
+  | {
+      readonly type: 'insertData' | 'deleteData';
+      readonly quads: readonly TemplateQuad[];
+      /**
+       * The same quads in packed form, from the parser of large requests (quad-data.ts). The
+       * executor reads it when present, and `quads` is then built only when first read.
+       */
+      readonly packed?: PackedQuadData;
+    }
   | {
       readonly type: 'modify';
       readonly deletes: readonly TemplateQuad[];
