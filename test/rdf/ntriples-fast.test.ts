@@ -397,15 +397,8 @@ describe('internSink', () => {
     );
   });
 
-  it('keeps similar recent IRIs apart', () => {
-    // 5,000 objects share slots of the parser's recent-term cache, and IRIs of one length differ
-    // in one middle byte, so a cache hit must compare the bytes.
-    const objects = Array.from({ length: 5000 }, (_, i) => {
-      const digits = String(i).padStart(4, '0');
-      return `http://example.org/${digits[0]}${digits[1]}/${digits[2]}${digits[3]}/end`;
-    });
-    const lines = objects.map((iri, i) => `<http://s/${i % 7}> <http://p/${i % 3}> <${iri}> .`);
-    const input = `${lines.join('\n')}\n${lines.join('\n')}\n`;
+  /** Parses N-Triples with the byte parser into a fresh dictionary and with parseNQuads. */
+  const parseBothWays = (input: string) => {
     const dictionary = new MemoryDictionary();
     const keys: string[] = [];
     const parser = new NQuadsParser(
@@ -415,9 +408,21 @@ describe('internSink', () => {
     );
     parser.write(Buffer.from(input));
     parser.finish();
-
     const expected: string[] = [];
     parseNQuads(input, { format: 'ntriples', source: 'x' }, (s, p, o) => expected.push(s, p, o));
+    return { keys, expected, dictionary };
+  };
+
+  it('keeps similar recent IRIs apart', () => {
+    // 5,000 objects share slots of the parser's recent-term cache, and IRIs of one length differ
+    // in one middle byte, so a cache hit must compare the bytes.
+    const objects = Array.from({ length: 5000 }, (_, i) => {
+      const digits = String(i).padStart(4, '0');
+      return `http://example.org/${digits[0]}${digits[1]}/${digits[2]}${digits[3]}/end`;
+    });
+    const lines = objects.map((iri, i) => `<http://s/${i % 7}> <http://p/${i % 3}> <${iri}> .`);
+    const input = `${lines.join('\n')}\n${lines.join('\n')}\n`;
+    const { keys, expected, dictionary } = parseBothWays(input);
     assert.deepEqual(keys, expected);
     assert.equal(dictionary.size, 1 + 7 + 3 + objects.length);
   });
@@ -431,18 +436,7 @@ describe('internSink', () => {
     });
     const lines = values.map((value, i) => `<http://s/${value}> <http://p/${i % 3}> "${value}" .`);
     const input = `${lines.join('\n')}\n${lines.reverse().join('\n')}\n`;
-    const dictionary = new MemoryDictionary();
-    const keys: string[] = [];
-    const parser = new NQuadsParser(
-      { format: 'ntriples', source: 'literals.nt' },
-      (s, p, o) => keys.push(dictionary.key(s), dictionary.key(p), dictionary.key(o)),
-      internSink(dictionary),
-    );
-    parser.write(Buffer.from(input));
-    parser.finish();
-
-    const expected: string[] = [];
-    parseNQuads(input, { format: 'ntriples', source: 'x' }, (s, p, o) => expected.push(s, p, o));
+    const { keys, expected, dictionary } = parseBothWays(input);
     assert.deepEqual(keys, expected);
     assert.equal(dictionary.size, 1 + 2 * values.length + 3);
   });

@@ -177,20 +177,6 @@ describe('TokenStore', () => {
     users.setRoles('alice', ['reader']);
     assert.equal(tokens.verify(created.token)?.permissions, Permission.Read);
   });
-});
-
-describe('reuse of verified tokens', () => {
-  let handle: TestDatabase;
-  let users: UserStore;
-  let tokens: TokenStore;
-
-  beforeEach(async () => {
-    handle = openTestDatabase();
-    users = new UserStore(handle.db);
-    tokens = new TokenStore(handle.db);
-    await users.add('alice', PASSWORD, ['writer']);
-  });
-  afterEach(() => handle.close());
 
   const apiToken = (scopes = ['read', 'write'], expiresAt: Date | null = null) =>
     tokens.create({ username: 'alice', kind: 'api', scopes, expiresAt, now: T0 });
