@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config.js';
 import { ensureAdmin } from '../security/bootstrap.js';
+import { prepareSparqlParser } from '../sparql/index.js';
 import { DEFAULT_DATASET, Engine } from '../storage/engine.js';
 import { loadSampleDataIfEmpty } from '../storage/sample-data.js';
 import { buildServer, type ServerContext } from './app.js';
@@ -123,6 +124,13 @@ async function open(context: ServerContext, logger: Logger, options: StartOption
     },
     'storage opened',
   );
+
+  if (!prepareSparqlParser()) {
+    logger.warn(
+      'the installed sparqljs is not the release the fast SPARQL lexer was checked against; ' +
+        'queries are parsed with its own lexer, about four times slower',
+    );
+  }
 
   context.security = await openSecurityServices(context.engine.db, {
     config: context.config,

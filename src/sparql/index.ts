@@ -82,6 +82,15 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_ROWS = 100_000;
 
 /**
+ * Builds the fast SPARQL lexer's tables now instead of on the first query, and returns whether
+ * the fast lexer is in use. False means the installed sparqljs is not the release it was
+ * checked against, so every parse uses the stock lexer, about four times slower.
+ */
+export function prepareSparqlParser(): boolean {
+  return useDispatchLexer(new sparqljs.Parser());
+}
+
+/**
  * Parses a SPARQL query and translates it to the algebra. Throws SparqlSyntaxError (with a
  * 1-based line and column when the parser reports one), also for SPARQL Update text, and
  * UnsupportedFeatureError for valid features the evaluator does not run.
