@@ -15,7 +15,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Principal } from '../security/principal.js';
 import type { Engine } from '../storage/engine.js';
 import { describeError } from './errors.js';
-import { RouteMethods } from './route-methods.js';
+import { RouteMethods, sendNoRoute } from './route-methods.js';
 import { clientErrorHandler, rejectContentEncoding } from './client-errors.js';
 import { registerSecurityHooks } from './security-hooks.js';
 import type { SecurityServices } from './security-services.js';
@@ -102,27 +102,17 @@ export async function buildServer(
     });
   }
 
+  // Collected before any route registers, and used by the security hooks for probe paths.
+  const routeMethods = new RouteMethods();
+  routeMethods.collect(app);
   registerSecurityHooks(app, context, {
     tls: options.https !== undefined,
     clientCertificates: options.https?.requestCert === true,
+    routeMethods,
   });
   // After authentication, so an anonymous client learns nothing but 401.
   app.addHook('onRequest', rejectContentEncoding);
-  const routeMethods = new RouteMethods();
-  routeMethods.collect(app);
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?', 1)[0]!;
-    const allowed = routeMethods.allowed(path);
-    if (allowed.length > 0) {
-      const { body } = describeError({ statusCode: 405, message: '' }, request.id);
-      body.detail = `${path} does not accept ${request.method}; it accepts ${allowed.join(', ')}`;
-      body.code = 'METHOD_NOT_ALLOWED';
-      return reply.code(405).header('allow', allowed.join(', ')).send(body);
-    }
-    const { body } = describeError({ statusCode: 404, message: 'not found' }, request.id);
-    body.detail = `No route for ${request.method} ${path}`;
-    return reply.code(404).send(body);
-  });
+  app.setNotFoundHandler((request, reply) => sendNoRoute(routeMethods, request, reply));
 
   registerHealthRoutes(app, context);
   registerAuthRoutes(app, context);

@@ -5,7 +5,8 @@
  * Fastify's router reports only "no route" for both cases, so the paths are collected as
  * routes register and matched again here, only on the 404 path.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { describeError } from './errors.js';
 
 interface PathMethods {
   pattern: RegExp;
@@ -49,4 +50,26 @@ export class RouteMethods {
     }
     return [...methods].sort();
   }
+}
+
+/**
+ * Answers a request whose path exists but not for its method: 405 with `Allow` and the JSON
+ * error body, or 404 when no route has the path. Sends nothing else and reads no body.
+ */
+export function sendNoRoute(
+  routes: RouteMethods,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  const path = request.url.split('?', 1)[0]!;
+  const allowed = routes.allowed(path);
+  if (allowed.length > 0) {
+    const { body } = describeError({ statusCode: 405, message: '' }, request.id);
+    body.detail = `${path} does not accept ${request.method}; it accepts ${allowed.join(', ')}`;
+    body.code = 'METHOD_NOT_ALLOWED';
+    return reply.code(405).header('allow', allowed.join(', ')).send(body);
+  }
+  const { body } = describeError({ statusCode: 404, message: 'not found' }, request.id);
+  body.detail = `No route for ${request.method} ${path}`;
+  return reply.code(404).send(body);
 }

@@ -26,6 +26,7 @@ import type { Principal } from '../security/principal.js';
 import type { ServerContext } from './app.js';
 import { describeError, sendError } from './errors.js';
 import type { SecurityOutcome } from './metrics.js';
+import { sendNoRoute, type RouteMethods } from './route-methods.js';
 
 /** Headers sent on every response; they suit an API that serves no HTML. */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -62,6 +63,8 @@ export interface SecurityHookOptions {
   tls: boolean;
   /** True when TLS client certificates are required and map to users. */
   clientCertificates: boolean;
+  /** The methods of each path, for the 405 of a probe path called with another method. */
+  routeMethods: RouteMethods;
 }
 
 /** Registers the security hooks and the error handler on the app. */
@@ -135,11 +138,14 @@ export function registerSecurityHooks(
       }
     }
 
-    // A request for a probe path with a method the path does not accept skips authentication,
-    // so the not-found handler sends 405 with Allow. These paths and their methods are public,
-    // and a monitor that sends the wrong method should learn that instead of getting 401. No
-    // route matched such a request, so GET and HEAD /metrics still authenticate.
-    if (route === undefined && PROBE_PATHS.has(request.url.split('?', 1)[0]!)) return;
+    // A probe path called with a method it does not accept gets 405 with Allow here, without
+    // authentication: these paths and their methods are public, and a monitor that sends the
+    // wrong method should learn that instead of getting 401. It is sent before the body is
+    // read, so an anonymous client cannot make the server parse one. No route matched such a
+    // request, so GET and HEAD /metrics still authenticate.
+    if (route === undefined && PROBE_PATHS.has(request.url.split('?', 1)[0]!)) {
+      return sendNoRoute(options.routeMethods, request, reply);
+    }
 
     // Only /ready sends its own response while the server starts. Every other route, public
     // /auth/login included, waits for the security services and the stored incident level.

@@ -131,7 +131,15 @@ const ROUTES: Route[] = [
   { name: 'list tokens', method: 'GET', path: '/admin/tokens?user=reader1' },
   { name: 'revoke token', method: 'DELETE', path: '/admin/tokens/{WRITER_TOKEN_ID}' },
   { name: 'unknown route', method: 'GET', path: '/no/such/route' },
-  { name: 'health POST', method: 'POST', path: '/health', allow: 'GET, HEAD' },
+  {
+    // A malformed JSON body: a 405 rather than 400 shows the body was never parsed.
+    name: 'health POST',
+    method: 'POST',
+    path: '/health',
+    body: '{"unterminated',
+    contentType: 'application/json',
+    allow: 'GET, HEAD',
+  },
   { name: 'health DELETE', method: 'DELETE', path: '/health', allow: 'GET, HEAD' },
   { name: 'ready POST', method: 'POST', path: '/ready?x=1', allow: 'GET, HEAD' },
   {
