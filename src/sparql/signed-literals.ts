@@ -44,25 +44,28 @@ function numericType(lexical: string): string {
 
 /** Returns the index after the numeric token that starts with the sign at `start`. */
 function numberEnd(query: string, start: number): number {
-  let i = start + 1;
-  const digits = () => {
-    while (i < query.length && query.charCodeAt(i) >= 48 && query.charCodeAt(i) <= 57) i++;
+  const isDigit = (at: number) => query.charCodeAt(at) >= 48 && query.charCodeAt(at) <= 57;
+  const digitsEnd = (from: number) => {
+    let at = from;
+    while (at < query.length && isDigit(at)) at++;
+    return at;
   };
-  digits();
-  // A dot belongs to the number only when a digit follows; otherwise it ends the triple.
-  if (query[i] === '.' && /[0-9]/.test(query[i + 1] ?? '')) {
-    i++;
-    digits();
-  }
-  if (/[eE]/.test(query[i] ?? '')) {
-    const exponentStart = i;
-    i++;
-    if (query[i] === '+' || query[i] === '-') i++;
-    const before = i;
-    digits();
-    if (i === before) i = exponentStart;
-  }
-  return i;
+  /** The end of an exponent starting at `at`, or -1 when none starts there. */
+  const exponentEnd = (at: number) => {
+    if (query[at] !== 'e' && query[at] !== 'E') return -1;
+    let next = at + 1;
+    if (query[next] === '+' || query[next] === '-') next++;
+    const end = digitsEnd(next);
+    return end > next ? end : -1;
+  };
+  let i = digitsEnd(start + 1);
+  const hasIntegerDigits = i > start + 1;
+  // A dot belongs to the number when a digit follows, or an exponent after integer digits
+  // (`+1.e3` is a DOUBLE); otherwise it ends the triple.
+  if (query[i] === '.' && isDigit(i + 1)) i = digitsEnd(i + 1);
+  else if (query[i] === '.' && hasIntegerDigits && exponentEnd(i + 1) > 0) i++;
+  const exponent = exponentEnd(i);
+  return exponent > 0 ? exponent : i;
 }
 
 /**

@@ -11,6 +11,7 @@ import { PREFIXES, selectRows, storeDatasetFromTrig, TRIG_PREFIXES } from './hel
 
 const XSD = 'http://www.w3.org/2001/XMLSchema#';
 const INTEGER = `^^<${XSD}integer>`;
+const DOUBLE = `^^<${XSD}double>`;
 const DECIMAL = `^^<${XSD}decimal>`;
 
 /** Text → the same text with the signed literals spelled out, as rewriteSignedLiterals must give. */
@@ -68,6 +69,11 @@ const REWRITTEN: [string, string][] = [
     'CONSTRUCT { ?s :p ( +1 +2 ) } WHERE { ?s ?p ?o }',
     `CONSTRUCT { ?s :p ( "+1"${INTEGER} "+2"${INTEGER} ) } WHERE { ?s ?p ?o }`,
   ],
+  [
+    'INSERT DATA { :s :p +1.e3, +1.E+3, +.5e-2, +2. }',
+    `INSERT DATA { :s :p "+1.e3"${DOUBLE}, "+1.E+3"${DOUBLE}, "+.5e-2"${DOUBLE}, "+2"${INTEGER}. }`,
+  ],
+  ['VALUES ?x { +1.e3 }', `VALUES ?x { "+1.e3"${DOUBLE} }`],
   ['INSERT DATA { :s :p ( +1 +2 ) }', `INSERT DATA { :s :p ( "+1"${INTEGER} "+2"${INTEGER} ) }`],
   [
     'DELETE { ?s :p +1 } INSERT { ?s :q ( +2 ) } WHERE { ?s :p ?o FILTER(?o + 1 > +2) }',
