@@ -106,6 +106,25 @@ describe('quad data fast path', () => {
     );
   });
 
+  it('refuses blank nodes in a short DELETE DATA, also inside GRAPH', () => {
+    const cases = [
+      'DELETE DATA { GRAPH ex:g { ex:s ex:p _:x } }',
+      'DELETE DATA { GRAPH ex:g { ex:s ex:p [] } }',
+      'DELETE DATA { GRAPH ex:g { _:x ex:p 1 } }',
+      'DELETE DATA { ex:s ex:p 1 . GRAPH ex:g { ex:s ex:p ( 1 ) } }',
+    ];
+    for (const text of cases) {
+      assert.throws(
+        () => parseUpdate(`${PROLOGUE}${text}`),
+        (error: unknown) =>
+          error instanceof SparqlSyntaxError &&
+          /Blank nodes are not allowed in DELETE DATA/.test(error.message),
+        text,
+      );
+    }
+    assert.equal(parseUpdate(`${PROLOGUE}INSERT DATA { GRAPH ex:g { ex:s ex:p _:x } }`).length, 1);
+  });
+
   it('answers exactly as sparqljs where TriG and SPARQL differ', () => {
     // Each case is padded past the fast-path size; the reference is the same request with a
     // second operation, which only sparqljs reads.

@@ -72,9 +72,9 @@ function translateOperation(
   if ('updateType' in operation) {
     switch (operation.updateType) {
       case 'insert':
-        return { type: 'insertData', quads: dataQuads(operation.insert) };
+        return { type: 'insertData', quads: dataQuads(operation.insert, 'data') };
       case 'delete':
-        return { type: 'deleteData', quads: dataQuads(operation.delete) };
+        return { type: 'deleteData', quads: dataQuads(operation.delete, 'deleteData') };
       case 'deletewhere': {
         // DELETE WHERE { P } is DELETE { P } WHERE { P }.
         const where = operation.delete.map((quads): Sparql.Pattern =>
@@ -167,15 +167,22 @@ function modify(
   };
 }
 
-/** Quads of INSERT DATA / DELETE DATA: no variables (the parser rejects them). */
-function dataQuads(quads: readonly Sparql.Quads[]): TemplateQuad[] {
-  return templateQuads(quads, new VariableTable(), 'data');
+/**
+ * Quads of INSERT DATA (`data`) or DELETE DATA (`deleteData`): no variables, which the parser
+ * rejects. sparqljs rejects blank nodes of DELETE DATA only outside GRAPH, so they are
+ * rejected here too.
+ */
+function dataQuads(quads: readonly Sparql.Quads[], role: 'data' | 'deleteData'): TemplateQuad[] {
+  return templateQuads(quads, new VariableTable(), role);
 }
+
+/** Where template quads come from: DELETE DATA and DELETE templates take no blank nodes. */
+type TemplateRole = 'insert' | 'delete' | 'data' | 'deleteData';
 
 function templateQuads(
   quads: readonly Sparql.Quads[],
   variables: VariableTable,
-  role: 'insert' | 'delete' | 'data',
+  role: TemplateRole,
 ): TemplateQuad[] {
   const out: TemplateQuad[] = [];
   for (const group of quads) {
@@ -196,17 +203,16 @@ function templateQuads(
   return out;
 }
 
-function templateTerm(
-  term: RDF.Term,
-  variables: VariableTable,
-  role: 'insert' | 'delete' | 'data',
-): TemplateTerm {
+function templateTerm(term: RDF.Term, variables: VariableTable, role: TemplateRole): TemplateTerm {
   switch (term.termType) {
     case 'Variable':
       return { slot: variables.slotOf(term.value) };
     case 'BlankNode':
       if (role === 'delete') {
         throw new SparqlSyntaxError('Blank nodes are not allowed in DELETE templates');
+      }
+      if (role === 'deleteData') {
+        throw new SparqlSyntaxError('Blank nodes are not allowed in DELETE DATA');
       }
       return { blank: term.value };
     case 'NamedNode':
