@@ -18,6 +18,8 @@ import { translateQuery, type ParsedQuery } from './query.js';
 import { translateUpdate, type UpdateOperation } from './update/operations.js';
 import { parseWithTemplateApart } from './construct-template.js';
 import { useDispatchLexer } from './lexer-dispatch.js';
+import { SPARQL_TERM_FACTORY } from './parser-terms.js';
+import { resolveRelativeIris } from './relative-iris.js';
 import { parseInWorker, parseQuadDataInWorker } from './update/parse-offload.js';
 import { parseLargeQuadData } from './update/quad-data.js';
 import { rewriteSignedLiterals } from './signed-literals.js';
@@ -123,7 +125,7 @@ const PARSE_CACHE_ENTRIES = 256;
 const MAX_CACHED_QUERY_LENGTH = 16 * 1024;
 
 function parseQueryText(queryText: string, baseIri: string | undefined): ParsedQuery {
-  const text = prepareForSparqljs(decodeCodepointEscapes(queryText));
+  const text = prepareForSparqljs(decodeCodepointEscapes(queryText), baseIri);
   const parsed = parseSparql(text, baseIri);
   if (parsed.type === 'update') {
     throw new SparqlSyntaxError(
@@ -154,7 +156,7 @@ export function parseUpdate(updateText: string, baseIri?: string): UpdateOperati
   const decoded = decodeCodepointEscapes(updateText);
   const quadData = parseLargeQuadData(decoded, baseIri);
   if (quadData !== undefined) return quadData;
-  return updateFromParsed(parseSparql(prepareForSparqljs(decoded), baseIri));
+  return updateFromParsed(parseSparql(prepareForSparqljs(decoded, baseIri), baseIri));
 }
 
 /**
@@ -171,7 +173,7 @@ export async function parseUpdateAsync(
   const decoded = decodeCodepointEscapes(updateText);
   const quadData = await parseQuadDataInWorker(decoded, baseIri);
   if (quadData !== undefined) return quadData;
-  const text = prepareForSparqljs(decoded);
+  const text = prepareForSparqljs(decoded, baseIri);
   const outcome = await parseInWorker(text, baseIri);
   if ('parsed' in outcome) return updateFromParsed(outcome.parsed);
   throw parserErrorOf(outcome.error, text);
@@ -201,18 +203,19 @@ function updateFromParsed(parsed: Sparql.SparqlQuery): UpdateOperation[] {
 }
 
 /**
- * Returns the text sparqljs reads, from text whose `\u` escapes are decoded: signed numeric
- * literals spelled out (signed-literals.ts), after a check of the nesting depth.
+ * Returns the text sparqljs reads, from text whose `\u` escapes are decoded: relative IRIs
+ * resolved (relative-iris.ts) and signed numeric literals spelled out (signed-literals.ts),
+ * after a check of the nesting depth.
  */
-function prepareForSparqljs(decoded: string): string {
-  const text = rewriteSignedLiterals(decoded);
+function prepareForSparqljs(decoded: string, baseIri: string | undefined): string {
+  const text = rewriteSignedLiterals(resolveRelativeIris(decoded, baseIri));
   checkQueryNesting(text);
   return text;
 }
 
 /** Runs the sparqljs parser on prepared query or update text, turning its errors into KgErrors. */
 function parseSparql(text: string, baseIri: string | undefined): Sparql.SparqlQuery {
-  const parser = new sparqljs.Parser(baseIri === undefined ? {} : { baseIRI: baseIri });
+  const parser = new sparqljs.Parser({ baseIRI: baseIri, factory: SPARQL_TERM_FACTORY });
   // The dispatching lexer returns the stock lexer's tokens faster, and the parser keeps the
   // stock lexer when sparqljs is not the release the dispatching lexer was checked against.
   useDispatchLexer(parser);

@@ -3,6 +3,19 @@
  * runs: they only need to step over string literals, never to tokenise a whole query.
  */
 
+/** An IRI as the SPARQL grammar's IRIREF token reads it. */
+// eslint-disable-next-line no-control-regex -- IRIREF excludes the control characters
+const IRIREF = /<[^<>"{}|^`\\\u0000-\u0020]*>/y;
+
+/**
+ * Returns the index after the IRI that starts at `start`, or `start` when the `<` there opens
+ * no IRI (in an expression it may be less-than).
+ */
+export function iriEnd(text: string, start: number): number {
+  IRIREF.lastIndex = start;
+  return IRIREF.test(text) ? IRIREF.lastIndex : start;
+}
+
 /** Returns the index after the string literal starting at `start` (short or long form). */
 export function skipString(text: string, start: number): number {
   const quote = text[start]!;

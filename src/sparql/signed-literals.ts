@@ -8,7 +8,7 @@
  * tracks with a stack of brackets and a few keywords.
  */
 import { XSD } from '../rdf/terms.js';
-import { skipString } from './query-text.js';
+import { iriEnd, skipString } from './query-text.js';
 
 /** A numeric literal with a leading `+`: its text span and whether it is in an expression. */
 interface SignedLiteral {
@@ -88,9 +88,6 @@ interface Frame {
   expressionNext: boolean;
 }
 
-/** An IRI as the SPARQL grammar's IRIREF token reads it. */
-// eslint-disable-next-line no-control-regex -- IRIREF excludes the control characters
-const IRIREF = /<[^<>"{}|^`\\\u0000-\u0020]*>/y;
 /** A keyword or the prefix of a prefixed name, with the character after it. */
 const WORD = /[A-Za-z][A-Za-z0-9_-]*/y;
 /**
@@ -98,15 +95,6 @@ const WORD = /[A-Za-z][A-Za-z0-9_-]*/y;
  * keyword. A dot is not one of them, so `?o.FILTER` is read as FILTER.
  */
 const NAME_CHARACTER = /[\w:?$@-]/;
-
-/**
- * Returns the index after the IRI that starts at `start`, or `start` when the `<` there opens
- * no IRI (in an expression it may be less-than).
- */
-function iriEnd(query: string, start: number): number {
-  IRIREF.lastIndex = start;
-  return IRIREF.test(query) ? IRIREF.lastIndex : start;
-}
 
 /** The opening bracket of each closing one. */
 const OPENING_BRACKET: Readonly<Record<string, string>> = { '}': '{', ']': '[', ')': '(' };

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import sparqljs from 'sparqljs';
 import { SparqlSyntaxError } from '../../errors.js';
 import { useDispatchLexer } from '../lexer-dispatch.js';
+import { SPARQL_TERM_FACTORY } from '../parser-terms.js';
 import { parseQuadData } from './quad-data.js';
 
 export interface ParseRequest {
@@ -23,7 +24,7 @@ try {
     const transfer = parsed === null ? [] : [parsed.data.quads.buffer as ArrayBuffer];
     parentPort!.postMessage({ quadData: parsed }, transfer);
   } else {
-    const parser = new sparqljs.Parser(baseIri === undefined ? {} : { baseIRI: baseIri });
+    const parser = new sparqljs.Parser({ baseIRI: baseIri, factory: SPARQL_TERM_FACTORY });
     // Each worker builds the lexer's tables again (tens of ms), which the texts sent here,
     // at least 64 KiB, repay many times over.
     useDispatchLexer(parser);
