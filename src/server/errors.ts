@@ -140,6 +140,7 @@ export function sendError(
     if (event?.reason === 'address-blocked') {
       status = 429;
       body.error = 'Too many requests';
+      body.code = 'RATE_LIMITED';
     }
   }
   if (status === 500) request.log.error({ err: error }, 'request failed');

@@ -175,6 +175,8 @@ describe('security over HTTP', () => {
     const blocked = await fromClient(ADMIN_AUTH);
     assert.equal(blocked.status, 429);
     assert.ok(Number(blocked.headers.get('retry-after')) > 0);
+    // Rate limiting, so a client does not take its good credentials for wrong ones.
+    assert.equal(((await blocked.json()) as { code: string }).code, 'RATE_LIMITED');
 
     // The proxy itself (no X-Forwarded-For) is another client and is not blocked.
     const list = await server.request('/admin/addresses');
