@@ -108,6 +108,15 @@ function digest(token: string): Buffer {
   return Buffer.from(digestKey(token), 'base64');
 }
 
+/**
+ * Returns a new token id: 9 random bytes in base64url, with a leading `-` replaced by `_`,
+ * because `seven-tick token revoke -abc` would read such an id as an option.
+ */
+function newTokenId(): string {
+  const id = randomBytes(9).toString('base64url');
+  return id.startsWith('-') ? `_${id.slice(1)}` : id;
+}
+
 function splitList(text: string): string[] {
   return text === '' ? [] : text.split(' ');
 }
@@ -258,7 +267,7 @@ export class TokenStore {
       throw new NotFoundError(`User "${request.username}" not found`);
     }
 
-    const id = randomBytes(9).toString('base64url');
+    const id = newTokenId();
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     this.statements.insert.run(
       id,

@@ -51,6 +51,19 @@ describe('TokenStore', () => {
     assert.equal(verified?.kind, 'api');
   });
 
+  it('never starts an id with a dash', () => {
+    // One random id in 64 would start with `-`, which the CLI would read as an option.
+    for (let i = 0; i < 500; i++) {
+      const { id } = tokens.create({
+        username: 'alice',
+        kind: 'api',
+        scopes: ['read'],
+        expiresAt: null,
+      });
+      assert.doesNotMatch(id, /^-/);
+    }
+  });
+
   it('stores only the token hash', () => {
     const created = tokens.create({
       username: 'alice',
