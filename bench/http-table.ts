@@ -38,7 +38,8 @@ export function httpTable(results: HttpResults): string {
       'the same `startServer` as `seven-tick serve`) run side by side on copies of the data. One ' +
       'authenticates every request as `seven-tick serve` does: it parses the Authorization ' +
       'header, checks the client address, and verifies the Bearer token (a digest and a cache ' +
-      'of verified tokens that reads `PRAGMA data_version` each time, or a database lookup). The ' +
+      'of verified tokens that reads `PRAGMA data_version` at most once a millisecond, or a ' +
+      'database lookup). The ' +
       'other authenticates once and then reuses the principal for the same header. Both keep ' +
       'the rate limiters, every access check and the audit flush before each response. Runs ' +
       'alternate between the two. The last column is the share of throughput authentication ' +

@@ -208,6 +208,20 @@ describe('TokenStore', () => {
     assert.equal(tokens.verify(created.token, at(4)), null);
   });
 
+  it("reads other connections' changes once per millisecond", () => {
+    const created = apiToken();
+    assert.notEqual(tokens.verify(created.token, at(5)), null);
+    const other = new Database(handle.file);
+    try {
+      new TokenStore(other).revoke(created.id, at(5));
+    } finally {
+      other.close();
+    }
+    // Within the millisecond of the last read the cached record still answers.
+    assert.notEqual(tokens.verify(created.token, at(5)), null);
+    assert.equal(tokens.verify(created.token, at(6)), null);
+  });
+
   it('sees role changes and removals made on its own connection', () => {
     const created = apiToken();
     assert.equal(
