@@ -6,6 +6,7 @@
  * could stall the server before any query timeout starts.
  */
 import { KgError } from '../errors.js';
+import { commentEnd, skipString } from './query-text.js';
 
 /** Deepest nesting of `{`, `(` and `[` a query may have; real queries stay far below. */
 export const MAX_QUERY_NESTING = 128;
@@ -21,9 +22,7 @@ export function checkQueryNesting(text: string): void {
   while (i < text.length) {
     const char = text[i]!;
     if (char === '#') {
-      // A comment runs to the end of the line.
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? text.length : end + 1;
+      i = commentEnd(text, i);
       continue;
     }
     if (char === '"' || char === "'") {
@@ -49,25 +48,6 @@ export function checkQueryNesting(text: string): void {
     }
     i++;
   }
-}
-
-/** Returns the index after a string literal starting at `start` (short or long form). */
-function skipString(text: string, start: number): number {
-  const quote = text[start]!;
-  const long = text.startsWith(quote.repeat(3), start);
-  const terminator = long ? quote.repeat(3) : quote;
-  let i = start + terminator.length;
-  while (i < text.length) {
-    if (text[i] === '\\') {
-      i += 2;
-      continue;
-    }
-    if (text.startsWith(terminator, i)) return i + terminator.length;
-    // A short string cannot span lines; stop there and let the parser report it.
-    if (!long && (text[i] === '\n' || text[i] === '\r')) return i;
-    i++;
-  }
-  return i;
 }
 
 /**

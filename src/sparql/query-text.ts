@@ -16,6 +16,12 @@ export function iriEnd(text: string, start: number): number {
   return IRIREF.test(text) ? IRIREF.lastIndex : start;
 }
 
+/** Returns the index after the comment that starts with the `#` at `start`: past its line end. */
+export function commentEnd(text: string, start: number): number {
+  const end = text.indexOf('\n', start);
+  return end < 0 ? text.length : end + 1;
+}
+
 /** Returns the index after the string literal starting at `start` (short or long form). */
 export function skipString(text: string, start: number): number {
   const quote = text[start]!;
@@ -28,7 +34,8 @@ export function skipString(text: string, start: number): number {
       continue;
     }
     if (text.startsWith(delimiter, i)) return i + delimiter.length;
-    if (!long && text[i] === '\n') return i;
+    // A short string cannot span lines, so stop there and let the parser report it.
+    if (!long && (text[i] === '\n' || text[i] === '\r')) return i;
     i++;
   }
   return text.length;
@@ -41,10 +48,7 @@ export function skipString(text: string, start: number): number {
  */
 export function skipOpaque(text: string, i: number): number {
   const c = text[i];
-  if (c === '#') {
-    const end = text.indexOf('\n', i);
-    return end < 0 ? text.length : end + 1;
-  }
+  if (c === '#') return commentEnd(text, i);
   if (c === '"' || c === "'") return skipString(text, i);
   if (c === '<') {
     const end = text.indexOf('>', i);

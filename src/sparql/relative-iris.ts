@@ -11,7 +11,7 @@
  * a relative IRI stays too, and sparqljs then reports that it cannot resolve it.
  */
 import { resolve } from 'relative-to-absolute-iri';
-import { iriEnd, skipString } from './query-text.js';
+import { commentEnd, iriEnd, skipString } from './query-text.js';
 
 /** An IRI with a scheme: sparqljs and n3 take such an IRI as it is written. */
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:/i;
@@ -43,8 +43,7 @@ export function resolveRelativeIris(text: string, baseIri: string | undefined): 
   while (i < text.length) {
     const c = text[i]!;
     if (c === '#') {
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? text.length : end + 1;
+      i = commentEnd(text, i);
     } else if (c === '\\') {
       // Outside strings and IRIs a backslash escapes one character of a local name.
       i += 2;

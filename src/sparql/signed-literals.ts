@@ -8,7 +8,7 @@
  * tracks with a stack of brackets and a few keywords.
  */
 import { XSD } from '../rdf/terms.js';
-import { iriEnd, skipString } from './query-text.js';
+import { commentEnd, iriEnd, skipString } from './query-text.js';
 
 /** A numeric literal with a leading `+`: its text span and whether it is in an expression. */
 interface SignedLiteral {
@@ -50,7 +50,7 @@ function numberEnd(query: string, start: number): number {
     while (at < query.length && isDigit(at)) at++;
     return at;
   };
-  /** The end of an exponent starting at `at`, or -1 when none starts there. */
+  /** Returns the end of an exponent starting at `at`, or -1 when none starts there. */
   const exponentEnd = (at: number) => {
     if (query[at] !== 'e' && query[at] !== 'E') return -1;
     let next = at + 1;
@@ -134,8 +134,7 @@ function findSignedLiterals(query: string): SignedLiteral[] {
     const frame = stack[stack.length - 1]!;
     const c = query[i]!;
     if (c === '#') {
-      const end = query.indexOf('\n', i);
-      i = end < 0 ? query.length : end + 1;
+      i = commentEnd(query, i);
     } else if (c === '"' || c === "'") {
       i = skipString(query, i);
     } else if (c === '<' && iriEnd(query, i) > i) {
