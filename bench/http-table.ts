@@ -37,9 +37,9 @@ export function httpTable(results: HttpResults): string {
     'The server cannot run with authentication off. Instead two bench servers (`bench/http-server.ts`, ' +
       'the same `startServer` as `seven-tick serve`) run side by side on copies of the data. One ' +
       'authenticates every request as `seven-tick serve` does: it parses the Authorization ' +
-      'header, checks the client address, and verifies the Bearer token (a digest and a cache ' +
-      'of verified tokens that reads `PRAGMA data_version` at most once a millisecond, or a ' +
-      'database lookup). The ' +
+      'header, checks the client address, and verifies the Bearer token. Verifying costs a ' +
+      'digest and a lookup in the cache of verified tokens, which reads `PRAGMA data_version` ' +
+      'at most once a millisecond, or a database lookup on a miss. The ' +
       'other authenticates once and then reuses the principal for the same header. Both keep ' +
       'the rate limiters, every access check and the audit flush before each response. Runs ' +
       'alternate between the two. The last column is the share of throughput authentication ' +

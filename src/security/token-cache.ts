@@ -1,7 +1,7 @@
 /**
- * A cache of verified tokens. Checking a token costs a digest, a joined SQLite lookup and a
- * few objects on every request; a hit here costs a digest and a read of SQLite's change
- * counter, plus one `PRAGMA data_version` read per millisecond of the clock.
+ * A cache of verified tokens. Checking a token in the database costs a digest, a joined SQLite
+ * lookup and a few objects. A hit here costs a digest and a read of SQLite's change counter,
+ * plus one `PRAGMA data_version` read per millisecond of the clock.
  *
  * Staleness is bounded by two counters that SQLite keeps:
  * - `total_changes()` grows with every row this connection inserts, updates or deletes. It is

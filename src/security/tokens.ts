@@ -99,7 +99,7 @@ interface TokenRow {
 
 const MAX_TOKEN_NAME_LENGTH = 200;
 
-/** The SHA-256 digest of a token in base64: the cache's key, and the stored hash decoded. */
+/** Returns the SHA-256 digest of a token in base64, the key of the verified-token cache. */
 function digestKey(token: string): string {
   return hash('sha256', token, 'base64');
 }

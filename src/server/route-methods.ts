@@ -53,8 +53,8 @@ export class RouteMethods {
 }
 
 /**
- * Answers a request whose path exists but not for its method: 405 with `Allow` and the JSON
- * error body, or 404 when no route has the path. Sends nothing else and reads no body.
+ * Sends the error response for a request that matched no route: 405 with `Allow` and the JSON
+ * error body when the path exists for other methods, 404 otherwise. It reads no body.
  */
 export function sendNoRoute(
   routes: RouteMethods,

@@ -161,9 +161,10 @@ export function parseUpdate(updateText: string, baseIri?: string): UpdateOperati
 
 /**
  * Parses an update like parseUpdate, but parses a request of at least `OFFLOAD_MIN_LENGTH`
- * characters in a worker thread (update/parse-worker.ts): sparqljs takes seconds on megabytes,
- * and even the quad data fast path takes about a second per 100,000 triples, which would stall
- * every other request. Quad data takes the fast path first, as in parseUpdate.
+ * characters in a worker thread (update/parse-worker.ts). On the main thread that parse would
+ * stall every other request: sparqljs takes seconds on megabytes, and even the quad data fast
+ * path takes about a second per 100,000 triples. Quad data takes the fast path first, as in
+ * parseUpdate.
  */
 export async function parseUpdateAsync(
   updateText: string,

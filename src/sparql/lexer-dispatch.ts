@@ -235,8 +235,8 @@ export function setDispatchLexerEnabled(enabled: boolean): void {
  * Makes `parser` tokenise with the dispatching lexer, built once per stock lexer. Returns
  * false, leaving the parser's stock lexer in place, when createDispatchLexer declines or the
  * dispatching lexer is turned off (setDispatchLexerEnabled).
- * The first call builds the table and runs the self-check, about 20–35 ms in our measurements
- * on a shared 2-core machine; the server makes that call at start-up (prepareSparqlParser).
+ * The first call builds the table and runs the self-check, which took 20–35 ms on a shared
+ * 2-core machine. The server makes that call at start-up (prepareSparqlParser).
  */
 export function useDispatchLexer(parser: Sparql.SparqlParser): boolean {
   if (!dispatchEnabled) return false;

@@ -1,8 +1,8 @@
 /**
  * The RDF/JS term factory sparqljs builds its syntax trees with. It differs from sparqljs's
- * default in one way: sparqljs 3.7 keeps the backslash of an escaped character in a prefixed
- * name (`ex:a\~b` becomes `http://e.org/a\~b`), where the SPARQL grammar's PN_LOCAL_ESC
- * stands for the character alone (`http://e.org/a~b`), as n3 reads it in quad data.
+ * default in one way. sparqljs 3.7 keeps the backslash of an escaped character in a prefixed
+ * name, so `ex:a\~b` becomes `http://e.org/a\~b`. The SPARQL grammar's PN_LOCAL_ESC stands for
+ * the character alone (`http://e.org/a~b`), which is how n3 reads it in quad data.
  *
  * The terms are plain objects with own properties, so a syntax tree still crosses to and from
  * a worker thread by structured clone.

@@ -217,7 +217,7 @@ describe('TokenStore', () => {
     } finally {
       other.close();
     }
-    // Within the millisecond of the last read the cached record still answers.
+    // Within the millisecond of the last read, the cached record is still returned.
     assert.notEqual(tokens.verify(created.token, at(5)), null);
     assert.equal(tokens.verify(created.token, at(6)), null);
   });

@@ -109,8 +109,8 @@ describe('verified token reuse', () => {
       body: JSON.stringify({ roles: ['reader'] }),
     });
     assert.equal(changed.status, 200, await changed.text());
-    const refused = await insert(bearer, WARM_REQUESTS);
-    assert.equal(refused.status, 403, await refused.text());
+    const rejected = await insert(bearer, WARM_REQUESTS);
+    assert.equal(rejected.status, 403, await rejected.text());
     assert.equal((await ask(bearer)).status, 200);
   });
 

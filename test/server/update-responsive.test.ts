@@ -38,7 +38,7 @@ function logLines(server: ServerProcess): LogLine[] {
   return lines;
 }
 
-/** Returns the indexes of the log lines that say a long update is being parsed. */
+/** Returns the indexes of the log lines that report the parse of a long update. */
 function longUpdateLines(lines: LogLine[]): number[] {
   const indexes: number[] = [];
   lines.forEach((line, index) => {

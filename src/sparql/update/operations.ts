@@ -176,7 +176,7 @@ function dataQuads(quads: readonly Sparql.Quads[], role: 'data' | 'deleteData'):
   return templateQuads(quads, new VariableTable(), role);
 }
 
-/** Where template quads come from: DELETE DATA and DELETE templates take no blank nodes. */
+/** The kind of block template quads come from. DELETE DATA and DELETE templates take no blank nodes. */
 type TemplateRole = 'insert' | 'delete' | 'data' | 'deleteData';
 
 function templateQuads(
