@@ -3,7 +3,6 @@
  * term ids with a deadline, a row cap and an abort signal.
  */
 import type * as RDF from '@rdfjs/types';
-import sparqljs from 'sparqljs';
 import type * as Sparql from 'sparqljs';
 import { KgError, LimitExceededError, SparqlSyntaxError } from '../errors.js';
 import { checkQueryNesting } from './query-shape.js';
@@ -18,6 +17,9 @@ import { translateQuery, type ParsedQuery } from './query.js';
 import { translateUpdate, type UpdateOperation } from './update/operations.js';
 import { parseWithTemplateApart } from './construct-template.js';
 import { useDispatchLexer } from './lexer-dispatch.js';
+import { ParseCache } from './parse-cache.js';
+import { readSimpleSelect } from './simple-select.js';
+import { createSparqlParser, usesFastDriver } from './parser-driver.js';
 import { SPARQL_TERM_FACTORY } from './parser-terms.js';
 import { resolveRelativeIris } from './relative-iris.js';
 import { parseInWorker, parseQuadDataInWorker } from './update/parse-offload.js';
@@ -84,12 +86,14 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_ROWS = 100_000;
 
 /**
- * Builds the fast SPARQL lexer's tables now instead of on the first query, and returns whether
- * the fast lexer is in use. False means the installed sparqljs is not the release it was
- * checked against, so every parse uses the stock lexer, about four times slower.
+ * Builds the fast SPARQL lexer's and parser driver's tables now instead of on the first query,
+ * and returns which of them are in use. False means the installed sparqljs is not the release
+ * they were checked against, so every parse uses the stock part: the stock lexer makes parsing
+ * about four times slower, the stock driver about twice.
  */
-export function prepareSparqlParser(): boolean {
-  return useDispatchLexer(new sparqljs.Parser());
+export function prepareSparqlParser(): { fastLexer: boolean; fastDriver: boolean } {
+  const parser = createSparqlParser({ factory: SPARQL_TERM_FACTORY });
+  return { fastLexer: useDispatchLexer(parser), fastDriver: usesFastDriver(parser) };
 }
 
 /**
@@ -102,31 +106,23 @@ export function parseQuery(queryText: string, baseIri?: string): ParsedQuery {
   // serves every later run of the same text, whatever the store holds by then.
   const cacheKey = baseIri === undefined ? queryText : `${baseIri}\n${queryText}`;
   const cached = parseCache.get(cacheKey);
-  if (cached !== undefined) {
-    // Re-insert to mark it as the most recently used.
-    parseCache.delete(cacheKey);
-    parseCache.set(cacheKey, cached);
-    return cached;
-  }
+  if (cached !== undefined) return cached;
   const query = parseQueryText(queryText, baseIri);
-  if (queryText.length <= MAX_CACHED_QUERY_LENGTH) {
-    parseCache.set(cacheKey, query);
-    if (parseCache.size > PARSE_CACHE_ENTRIES) {
-      parseCache.delete(parseCache.keys().next().value as string);
-    }
-  }
+  parseCache.offer(cacheKey, query);
   return query;
 }
 
-/** Parsed queries kept for reuse, least recently used first. */
-const parseCache = new Map<string, ParsedQuery>();
-const PARSE_CACHE_ENTRIES = 256;
-/** Longer texts are parsed every time, so the cache holds at most 256 × 16 Ki characters. */
-const MAX_CACHED_QUERY_LENGTH = 16 * 1024;
+/**
+ * Parsed queries kept for reuse: 256 texts of at most 16 Ki characters each, admitted on their
+ * second parse (parse-cache.ts).
+ */
+const parseCache = new ParseCache<ParsedQuery>(256, 16 * 1024);
 
 function parseQueryText(queryText: string, baseIri: string | undefined): ParsedQuery {
-  const text = prepareForSparqljs(decodeCodepointEscapes(queryText), baseIri);
-  const parsed = parseSparql(text, baseIri);
+  const decoded = decodeCodepointEscapes(queryText);
+  const parsed =
+    readSimpleSelect(decoded, baseIri, SPARQL_TERM_FACTORY) ??
+    parseSparql(prepareForSparqljs(decoded, baseIri), baseIri);
   if (parsed.type === 'update') {
     throw new SparqlSyntaxError(
       'The text is a SPARQL Update, not a query: send it to the update endpoint',
@@ -216,9 +212,9 @@ function prepareForSparqljs(decoded: string, baseIri: string | undefined): strin
 
 /** Runs the sparqljs parser on prepared query or update text, turning its errors into KgErrors. */
 function parseSparql(text: string, baseIri: string | undefined): Sparql.SparqlQuery {
-  const parser = new sparqljs.Parser({ baseIRI: baseIri, factory: SPARQL_TERM_FACTORY });
-  // The dispatching lexer returns the stock lexer's tokens faster, and the parser keeps the
-  // stock lexer when sparqljs is not the release the dispatching lexer was checked against.
+  // The fast driver and the dispatching lexer give the stock parser's results faster, and the
+  // parser keeps the stock parts when sparqljs is not the release they were checked against.
+  const parser = createSparqlParser({ baseIRI: baseIri, factory: SPARQL_TERM_FACTORY });
   useDispatchLexer(parser);
   try {
     return parser.parse(text);

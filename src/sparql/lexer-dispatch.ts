@@ -193,7 +193,8 @@ function lexSkippingIgnored(this: JisonLexer): number | string {
   }
 }
 
-function installedSparqljsVersion(): string | undefined {
+/** The version in the manifest of the sparqljs package that `import` resolves to. */
+export function installedSparqljsVersion(): string | undefined {
   const require = createRequire(import.meta.url);
   const manifest = require('sparqljs/package.json') as { version?: unknown };
   return typeof manifest.version === 'string' ? manifest.version : undefined;

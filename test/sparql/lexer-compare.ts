@@ -56,6 +56,21 @@ export function tokenStream(lexer: JisonLexer, text: string): unknown[] {
   throw new Error(`The lexer returned more tokens than ${text.length + 2} without ending`);
 }
 
+/** Returns the JSON of what `parser` returns for `text`, or of the error's name, message and Jison details. */
+export function outcomeOf(
+  parser: Pick<JisonParser, 'parse' | '_resetBlanks'>,
+  text: string,
+): string {
+  // Blank node labels come from a counter shared by all parsers.
+  parser._resetBlanks();
+  try {
+    return JSON.stringify({ result: parser.parse(text) });
+  } catch (error) {
+    const { name, message, hash } = error as Error & { hash?: unknown };
+    return JSON.stringify({ error: { name, message, hash } });
+  }
+}
+
 /**
  * Parses `text` with a new sparqljs parser on `lexer` and returns the JSON of the result, or
  * of the error's name, message and Jison details.
@@ -64,12 +79,5 @@ export function parseOutcome(lexer: JisonLexer, text: string, baseIRI?: string):
   const parser = new sparqljs.Parser(baseIRI === undefined ? {} : { baseIRI });
   const jison = parser as unknown as JisonParser;
   jison.lexer = lexer;
-  // Blank node labels come from a counter shared by all parsers.
-  jison._resetBlanks();
-  try {
-    return JSON.stringify({ result: parser.parse(text) });
-  } catch (error) {
-    const { name, message, hash } = error as Error & { hash?: unknown };
-    return JSON.stringify({ error: { name, message, hash } });
-  }
+  return outcomeOf(jison, text);
 }

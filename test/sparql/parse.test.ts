@@ -159,15 +159,21 @@ describe('extension functions', () => {
 });
 
 describe('parse cache', () => {
-  it('reuses the parse of the same text', () => {
+  it('reuses the parse of a text from its second parse on', () => {
     const text = 'SELECT ?cached { ?cached ?p ?o }';
-    assert.equal(parseQuery(text), parseQuery(text));
+    const first = parseQuery(text);
+    const second = parseQuery(text);
+    assert.notEqual(first, second);
+    assert.deepEqual(first, second);
+    assert.equal(parseQuery(text), second);
   });
 
   it('keeps texts with different bases apart', () => {
     const text = 'SELECT * { <relative> ?p ?o }';
+    parseQuery(text, 'http://one.example/');
     const first = parseQuery(text, 'http://one.example/');
     const second = parseQuery(text, 'http://two.example/');
+    assert.equal(parseQuery(text, 'http://one.example/'), first);
     assert.notEqual(first, second);
     assert.match(JSON.stringify(second.algebra), /two\.example/);
   });

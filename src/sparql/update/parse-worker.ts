@@ -5,9 +5,9 @@
  * quads, with their buffer transferred, or null when the request is not for the fast path.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import sparqljs from 'sparqljs';
 import { SparqlSyntaxError } from '../../errors.js';
 import { useDispatchLexer } from '../lexer-dispatch.js';
+import { createSparqlParser } from '../parser-driver.js';
 import { SPARQL_TERM_FACTORY } from '../parser-terms.js';
 import { parseQuadData } from './quad-data.js';
 
@@ -24,7 +24,7 @@ try {
     const transfer = parsed === null ? [] : [parsed.data.quads.buffer as ArrayBuffer];
     parentPort!.postMessage({ quadData: parsed }, transfer);
   } else {
-    const parser = new sparqljs.Parser({ baseIRI: baseIri, factory: SPARQL_TERM_FACTORY });
+    const parser = createSparqlParser({ baseIRI: baseIri, factory: SPARQL_TERM_FACTORY });
     // Each worker builds the lexer's tables again (tens of ms), which the texts sent here,
     // at least 64 KiB, repay many times over.
     useDispatchLexer(parser);
