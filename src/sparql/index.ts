@@ -4,11 +4,11 @@
  */
 import type * as RDF from '@rdfjs/types';
 import type * as Sparql from 'sparqljs';
-import { KgError, LimitExceededError, SparqlSyntaxError } from '../errors.js';
+import { KgError, SparqlSyntaxError } from '../errors.js';
 import { checkQueryNesting } from './query-shape.js';
 import { decodeCodepointEscapes } from './codepoint-escapes.js';
 import type { QuadSource, TermDictionary } from '../store/types.js';
-import { PAUSE, QueryContext, UNBOUND, type Pause } from './context.js';
+import { QueryContext, UNBOUND } from './context.js';
 import { DatasetView, datasetGraphsOf } from './dataset.js';
 import { Evaluator } from './evaluator.js';
 import type { QueryProfile } from './profile.js';
@@ -18,6 +18,7 @@ import { translateUpdate, type UpdateOperation } from './update/operations.js';
 import { parseWithTemplateApart } from './construct-template.js';
 import { useDispatchLexer } from './lexer-dispatch.js';
 import { ParseCache } from './parse-cache.js';
+import { RowStream } from './row-stream.js';
 import { readSimpleSelect } from './simple-select.js';
 import { createSparqlParser, usesFastDriver } from './parser-driver.js';
 import { SPARQL_TERM_FACTORY } from './parser-terms.js';
@@ -320,22 +321,36 @@ export async function executeQuery(
   switch (parsed.queryType) {
     case 'SELECT': {
       const slots = parsed.resultSlots;
-      const rows = drive(ctx, evaluator.run(parsed.algebra), maxRows, 'Result rows', (solution) =>
-        slots.map((slot) => {
-          const id = solution[slot]!;
-          return id === UNBOUND ? undefined : decoder.decode(id);
-        }),
+      const rows = new RowStream(
+        ctx,
+        evaluator.run(parsed.algebra),
+        maxRows,
+        'Result rows',
+        (solution) =>
+          slots.map((slot) => {
+            const id = solution[slot]!;
+            return id === UNBOUND ? undefined : decoder.decode(id);
+          }),
       );
       return { type: 'bindings', variables: [...parsed.variables], rows };
     }
     case 'ASK': {
-      const first = drive(ctx, evaluator.run(parsed.algebra), Infinity, 'Result rows', () => true);
+      const first = new RowStream(
+        ctx,
+        evaluator.run(parsed.algebra),
+        Infinity,
+        'Result rows',
+        () => true,
+      );
       for await (const found of first) return { type: 'boolean', value: found };
       return { type: 'boolean', value: false };
     }
     case 'CONSTRUCT': {
       const quads = constructQuads(ctx, evaluator.run(parsed.algebra), parsed.template, decoder);
-      return { type: 'quads', quads: drive(ctx, quads, maxRows, 'Result quads', (quad) => quad) };
+      return {
+        type: 'quads',
+        quads: new RowStream(ctx, quads, maxRows, 'Result quads', (quad) => quad),
+      };
     }
     case 'DESCRIBE': {
       const quads = describeQuads(
@@ -345,7 +360,10 @@ export async function executeQuery(
         parsed.describeKeys,
         decoder,
       );
-      return { type: 'quads', quads: drive(ctx, quads, maxRows, 'Result quads', (quad) => quad) };
+      return {
+        type: 'quads',
+        quads: new RowStream(ctx, quads, maxRows, 'Result quads', (quad) => quad),
+      };
     }
   }
 }
@@ -360,36 +378,4 @@ function datasetQuadsOf(
   return graphs === undefined
     ? dataset.quads
     : new DatasetView(dataset.quads, dataset.dictionary, graphs);
-}
-
-/**
- * Adapts a generator to an async iterable: each PAUSE becomes a turn of the event loop, rows
- * past `maxRows` throw LimitExceededError, and the generator is closed on every exit, so
- * nothing keeps running after an error or an early break.
- */
-async function* drive<T, R>(
-  ctx: QueryContext,
-  source: Generator<T | Pause, void, undefined>,
-  maxRows: number,
-  limitName: string,
-  map: (item: T) => R,
-): AsyncGenerator<R, void, undefined> {
-  let rows = 0;
-  try {
-    for (;;) {
-      ctx.check();
-      const next = source.next();
-      if (next.done === true) return;
-      const item = next.value;
-      if (item === PAUSE) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        ctx.paused();
-        continue;
-      }
-      if (++rows > maxRows) throw new LimitExceededError(limitName, maxRows, 'maxResultRows');
-      yield map(item as T);
-    }
-  } finally {
-    source.return();
-  }
 }
