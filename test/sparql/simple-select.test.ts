@@ -11,15 +11,18 @@ import { SPARQL_TERM_FACTORY } from '../../src/sparql/parser-terms.js';
 import { resolveRelativeIris } from '../../src/sparql/relative-iris.js';
 import { rewriteSignedLiterals } from '../../src/sparql/signed-literals.js';
 import { readSimpleSelect } from '../../src/sparql/simple-select.js';
-import { listFiles, LUBM_QUERIES, SPARQL_SUITES } from './parse-corpus.js';
+import { benchValuesQueries, listFiles, LUBM_QUERIES, SPARQL_SUITES } from './parse-corpus.js';
 
-/** JSON of a syntax tree that also records the class of every object, such as Wildcard. */
+/**
+ * JSON of a syntax tree that also records the class of every object, such as Wildcard, and
+ * properties whose value is undefined, such as UNDEF in a VALUES row.
+ */
 function treeJson(tree: unknown): string {
-  return JSON.stringify(tree, (_key, value: unknown) =>
-    value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? { class: (value as object).constructor?.name, ...value }
-      : value,
-  );
+  return JSON.stringify(tree, (_key, value: unknown) => {
+    if (value === undefined) return '(undefined)';
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    return { class: (value as object).constructor?.name, ...value };
+  });
 }
 
 /** What sparqljs returns for the text as the engine hands it over, or undefined on an error. */
@@ -52,6 +55,13 @@ function assertAgrees(label: string, text: string, baseIri?: string): boolean {
 
 const LUBM = listFiles(LUBM_QUERIES, ['.rq']).map((file) => readFileSync(file, 'utf8'));
 
+/** Queries with VALUES blocks in the shapes the reader takes, edited below like LUBM's. */
+const WITH_VALUES = [
+  'PREFIX e: <http://e/> SELECT * { VALUES (?s ?p) { (e:a <http://p>) (UNDEF "x"^^e:t) } ?s ?p ?o }',
+  'SELECT ?o { ?s ?p ?o . VALUES ?s { <http://a> 12 "b"@en undef } . ?o ?q ?r }',
+  'select * where { ?s ?p ?o values ($s $p) { } }',
+];
+
 describe('simple SELECT fast path', () => {
   it('reads every LUBM query as sparqljs does', () => {
     assert.equal(LUBM.length, 14);
@@ -59,6 +69,13 @@ describe('simple SELECT fast path', () => {
       assert.ok(assertAgrees(`LUBM query ${index + 1}`, text), `declined LUBM query ${index + 1}`);
       assert.ok(assertAgrees(`LUBM query ${index + 1} with a base`, text, 'http://b.example/'));
     }
+  });
+
+  it('reads the bench VALUES queries as sparqljs does', () => {
+    for (const [index, query] of benchValuesQueries(1000).entries()) {
+      assert.ok(assertAgrees(`VALUES query ${index}`, query), `declined VALUES query ${index}`);
+    }
+    for (const query of WITH_VALUES) assert.ok(assertAgrees(query, query), `declined ${query}`);
   });
 
   it('agrees with sparqljs on every W3C .rq and .ru file it accepts', () => {
@@ -72,7 +89,7 @@ describe('simple SELECT fast path', () => {
     assert.ok(accepted > 40, `only ${accepted} W3C files took the fast path`);
   });
 
-  it('agrees with sparqljs on edited LUBM queries', () => {
+  it('agrees with sparqljs on edited queries', () => {
     const pieces = [
       ' ',
       '\n',
@@ -109,6 +126,11 @@ describe('simple SELECT fast path', () => {
       '[]',
       'LIMIT 1',
       'OFFSET 2',
+      'VALUES ?s { <http://v> }',
+      'VALUES (?s ?o) { (UNDEF 1) }',
+      '(',
+      ')',
+      'UNDEF',
       'DISTINCT',
       'WHERE',
       'BASE <http://b/>',
@@ -118,8 +140,9 @@ describe('simple SELECT fast path', () => {
       '"y"^^ub:t',
       '"""z"""',
     ];
+    const bases = [...LUBM, ...WITH_VALUES];
     const edit = fc.record({
-      query: fc.nat({ max: LUBM.length - 1 }),
+      query: fc.nat({ max: bases.length - 1 }),
       start: fc.double({ min: 0, max: 1, noNaN: true }),
       cut: fc.nat({ max: 12 }),
       insert: fc.array(fc.constantFrom(...pieces), { maxLength: 3 }),
@@ -128,10 +151,10 @@ describe('simple SELECT fast path', () => {
     let accepted = 0;
     fc.assert(
       fc.property(edit, ({ query, start, cut, insert, lower }) => {
-        const text = lower ? LUBM[query]!.toLowerCase() : LUBM[query]!;
+        const text = lower ? bases[query]!.toLowerCase() : bases[query]!;
         const at = Math.floor(start * text.length);
         const edited = text.slice(0, at) + insert.join('') + text.slice(at + cut);
-        if (assertAgrees(`edited LUBM query ${query + 1}: ${JSON.stringify(edited)}`, edited)) {
+        if (assertAgrees(`edited query ${query + 1}: ${JSON.stringify(edited)}`, edited)) {
           accepted++;
         }
       }),
@@ -157,6 +180,10 @@ describe('simple SELECT fast path', () => {
       'SELECT * { ?s ?p ?o }\u00a0',
       'SELECT * FROM <http://g> { ?s ?p ?o }',
       'ASK { ?s ?p ?o }',
+      'SELECT * { VALUES ?x { ?y } }',
+      'SELECT * { VALUES (?x ?x) { (1 2) } }',
+      'SELECT * { VALUES (?x ?y) { (1) } }',
+      'SELECT * { ?s ?p ?o } VALUES ?s { <http://a> }',
     ];
     for (const text of declined) {
       assert.equal(readSimpleSelect(text, undefined, SPARQL_TERM_FACTORY), undefined, text);
