@@ -6,7 +6,8 @@
  * about half of the samples.
  *
  * This driver runs the same LALR tables and calls the same grammar actions (`performAction`),
- * so the tree is the one sparqljs builds. It keeps the tables in one dense Int16Array, shrinks
+ * so the tree is the one sparqljs builds, with one correction: a DOUBLE literal keeps the case
+ * of its exponent (doubleLiteral). It keeps the tables in one dense Int16Array, shrinks
  * the stacks in place, and keeps no location stack: no sparqljs grammar action reads locations
  * (the fingerprint below covers the action source). On a syntax error it parses the text again
  * with the stock driver, which throws the stock error with its message, expected tokens and
@@ -22,6 +23,7 @@ import { createRequire } from 'node:module';
 import type * as RDF from '@rdfjs/types';
 import sparqljs from 'sparqljs';
 import type * as Sparql from 'sparqljs';
+import { XSD } from '../rdf/terms.js';
 import { SUPPORTED_SPARQLJS_VERSION, installedSparqljsVersion } from './lexer-dispatch.js';
 
 /** A Jison action: [1, state] shift, [2, production] reduce, [3] accept; a number is a goto. */
@@ -81,6 +83,8 @@ export const SUPPORTED_DRIVER_FINGERPRINT =
 
 const require = createRequire(import.meta.url);
 
+const XSD_DOUBLE = `${XSD}double`;
+
 /** The Jison end-of-input symbol and the symbol sparqljs's lexer returns at the end. */
 const EOF = 1;
 
@@ -102,7 +106,51 @@ interface DriverTables {
   /** Per production, its left-hand symbol and its length. */
   lhs: Int16Array;
   lengths: Int16Array;
+  /** Per production, how it reads a DOUBLE token: DOUBLE_TOKEN, DOUBLE_AFTER_SIGN, or 0. */
+  doubles: Int8Array;
   symbols: Record<string, number>;
+}
+
+/** How a production builds a DOUBLE literal: from the whole token, or the token after its sign. */
+const DOUBLE_TOKEN = 1;
+const DOUBLE_AFTER_SIGN = 2;
+
+/**
+ * The grammar actions that lowercase a DOUBLE token, and how each reads it. One holds for the
+ * unsigned and the negative token (`1E3`, `-1E3`), the other for the positive one (`+1E3`),
+ * whose sign sparqljs drops.
+ */
+const DOUBLE_ACTIONS: readonly [RegExp, number][] = [
+  [
+    /((?:case \d+:\s*)+)this\.\$ = createTypedLiteral\(lowercase\(\$\$\[\$0\]\), XSD_DOUBLE\);/,
+    DOUBLE_TOKEN,
+  ],
+  [
+    /((?:case \d+:\s*)+)this\.\$ = createTypedLiteral\(\$\$\[\$0\]\.substr\(1\)\.toLowerCase\(\), XSD_DOUBLE\);/,
+    DOUBLE_AFTER_SIGN,
+  ],
+];
+
+/**
+ * Returns, per production, which DOUBLE_ACTIONS entry its action is, or undefined when an entry
+ * is not found in the source of the grammar actions.
+ */
+function doubleProductions(
+  jison: JisonParserObject,
+  productionCount: number,
+): Int8Array | undefined {
+  const doubles = new Int8Array(productionCount);
+  const source = String(jison.performAction);
+  for (const [pattern, kind] of DOUBLE_ACTIONS) {
+    const cases = pattern.exec(source)?.[1];
+    if (cases === undefined) return undefined;
+    for (const number of cases.match(/\d+/g) ?? []) {
+      const production = Number(number);
+      if (production >= productionCount) return undefined;
+      doubles[production] = kind;
+    }
+  }
+  return doubles;
 }
 
 /**
@@ -167,7 +215,9 @@ function buildTables(jison: JisonParserObject): DriverTables | undefined {
     lhs[index] = production[0];
     lengths[index] = production[1];
   }
-  return { actions, symbolCount, defaults, lhs, lengths, symbols: jison.symbols_ };
+  const doubles = doubleProductions(jison, productions.length);
+  if (doubles === undefined) return undefined;
+  return { actions, symbolCount, defaults, lhs, lengths, doubles, symbols: jison.symbols_ };
 }
 
 /** Returned by the driver where the tables have no action. The stock driver then reports it. */
@@ -175,6 +225,23 @@ const SYNTAX_ERROR = Symbol('syntax error');
 
 /** The location stack grammar actions receive. It stays empty, because no action reads it. */
 const NO_LOCATIONS: readonly unknown[] = Object.freeze([]);
+
+/**
+ * Returns the literal of a DOUBLE token with its lexical form as written. sparqljs lowercases
+ * it (`1E-3` becomes "1e-3"), which is another RDF term than the "1E-3" that n3 reads from
+ * quad data and files, so a triple pattern with `1E-3` matched nothing loaded. `built` is what
+ * the grammar action returned, kept when the token has no upper-case `E`.
+ */
+function doubleLiteral(
+  token: string,
+  kind: number,
+  factory: RDF.DataFactory,
+  built: unknown,
+): unknown {
+  if (!token.includes('E')) return built;
+  const lexical = kind === DOUBLE_AFTER_SIGN ? token.slice(1) : token;
+  return factory.literal(lexical, factory.namedNode(XSD_DOUBLE));
+}
 
 function grown(states: Int32Array): Int32Array<ArrayBuffer> {
   const larger = new Int32Array(states.length * 2);
@@ -192,8 +259,9 @@ function drive(
   jison: JisonParserObject,
   parser: JisonParserInstance,
   input: string,
+  factory: RDF.DataFactory,
 ): unknown {
-  const { actions, symbolCount, defaults, lhs, lengths, symbols } = tables;
+  const { actions, symbolCount, defaults, lhs, lengths, doubles, symbols } = tables;
   // The same set-up as the stock driver: a lexer per parse, and a shared `yy` copied from the
   // parser's that the lexer and the grammar actions see.
   const lexer = Object.create(parser.lexer) as JisonLexerLike;
@@ -255,6 +323,9 @@ function drive(
           NO_LOCATIONS,
         );
         if (returned !== undefined) return returned;
+        const double = doubles[production];
+        if (double !== 0)
+          result.$ = doubleLiteral(values[values.length - 1] as string, double, factory, result.$);
         top -= length;
         for (let popped = 0; popped < length; popped++) values.pop();
         const target = actions[states[top]! * symbolCount + lhs[production]!]!;
@@ -353,7 +424,7 @@ export function createSparqlParser(
   };
   parser.parse = (input: string): unknown => {
     setOptions();
-    const result = drive(tables, Jison.prototype, parser, input);
+    const result = drive(tables, Jison.prototype, parser, input, factory);
     if (result !== SYNTAX_ERROR) return result;
     // The stock driver throws the error users and tests expect, with its expected tokens and
     // location. So a parse that fails costs two passes.

@@ -7,9 +7,10 @@
  * The terms are plain objects with own properties, so a syntax tree still crosses to and from
  * a worker thread by structured clone.
  *
- * NOTE: sparqljs also lowercases a DOUBLE's lexical form before it reaches the factory
- * (`1E-3` becomes "1e-3"), while n3 keeps it, so short and long quad data still differ there,
- * and a pattern with `1E-3` does not match a "1E-3" loaded from a file.
+ * sparqljs also lowercases a DOUBLE's lexical form before it reaches the factory (`1E-3`
+ * becomes "1e-3"), while n3 keeps it. The fast parser driver (parser-driver.ts) restores the
+ * form as written. NOTE: when that driver declines the installed sparqljs, the forms stay
+ * lowercased, and a pattern with `1E-3` then does not match a "1E-3" loaded from a file.
  */
 import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'rdf-data-factory';

@@ -127,6 +127,33 @@ describe('blank node scope', () => {
   });
 });
 
+describe('DOUBLE literals', () => {
+  const dataset = naiveDatasetFromTrig(
+    '<http://example.org/upper> <http://example.org/d> "1E-3"^^<http://www.w3.org/2001/XMLSchema#double> .\n' +
+      '<http://example.org/lower> <http://example.org/d> "1e-3"^^<http://www.w3.org/2001/XMLSchema#double> .',
+  );
+
+  async function subjects(query: string): Promise<string[]> {
+    const result = await executeQuery(dataset, query);
+    if (result.type !== 'bindings') throw new Error('expected bindings');
+    const rows: string[] = [];
+    for await (const row of result.rows) rows.push(row[0]?.value ?? '-');
+    return rows;
+  }
+
+  it('match the lexical form as written', async () => {
+    const upper = 'SELECT ?s { ?s <http://example.org/d> 1E-3 }';
+    assert.deepEqual(await subjects(upper), ['http://example.org/upper']);
+    const lower = 'SELECT ?s { ?s <http://example.org/d> 1e-3 }';
+    assert.deepEqual(await subjects(lower), ['http://example.org/lower']);
+  });
+
+  it('compare by value in filters', async () => {
+    const query = 'SELECT ?s { ?s <http://example.org/d> ?o FILTER(?o = 1E-3) }';
+    assert.equal((await subjects(query)).length, 2);
+  });
+});
+
 describe('extension functions', () => {
   const dataset = naiveDatasetFromTrig('<http://s> <http://p> "o" .');
 

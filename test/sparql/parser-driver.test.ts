@@ -43,10 +43,34 @@ function parsers(baseIRI?: string): { stock: ParserInternals; fast: ParserIntern
   };
 }
 
-/** Asserts that the fast and the stock driver return the same tree or throw the same error. */
+const XSD_DOUBLE = 'http://www.w3.org/2001/XMLSchema#double';
+
+/**
+ * Returns the outcome JSON with the lexical forms of xsd:double literals in lower case, as the
+ * stock driver gives them. The fast driver keeps them as written.
+ */
+function lowerCaseDoubles(outcome: string): string {
+  return JSON.stringify(
+    JSON.parse(outcome, (_key, value: unknown) => {
+      const term = value as { termType?: unknown; value?: unknown; datatype?: { value?: unknown } };
+      if (term?.termType === 'Literal' && term.datatype?.value === XSD_DOUBLE) {
+        return { ...term, value: String(term.value).toLowerCase() };
+      }
+      return value;
+    }),
+  );
+}
+
+/**
+ * Asserts that the fast and the stock driver return the same tree or throw the same error,
+ * apart from the case of DOUBLE literals.
+ */
 function assertSameOutcome(label: string, text: string, baseIRI?: string): void {
   const { stock, fast } = parsers(baseIRI);
-  assert.equal(outcomeOf(fast, text), outcomeOf(stock, text), `parse outcome of ${label}`);
+  const expected = outcomeOf(stock, text);
+  let actual = outcomeOf(fast, text);
+  if (actual !== expected && /E/.test(text)) actual = lowerCaseDoubles(actual);
+  assert.equal(actual, expected, `parse outcome of ${label}`);
 }
 
 function w3cFiles(): { relative: string; text: string; baseIRI: string }[] {
@@ -126,6 +150,22 @@ describe('fast parser driver against the stock sparqljs driver', () => {
       'SELECT * { <b> ?p ?o }',
     ];
     for (const text of texts) assert.equal(outcomeOf(fast, text), outcomeOf(stock, text), text);
+  });
+
+  it('keeps the case of DOUBLE literals', () => {
+    const { stock, fast } = parsers();
+    const cases: [string, string][] = [
+      ['SELECT * { ?s ?p 1E-3 }', '1E-3'],
+      ['SELECT * { ?s ?p -2.5E+3 }', '-2.5E+3'],
+      ['SELECT * { FILTER(?x = +1E3) }', '1E3'],
+      ['SELECT * { ?s ?p 1e-3 }', '1e-3'],
+    ];
+    for (const [text, lexical] of cases) {
+      const tree = JSON.stringify(fast.parse(text));
+      assert.ok(tree.includes(`"value":"${lexical}"`), `${text} gave ${tree}`);
+      const stockTree = outcomeOf(stock, text);
+      assert.ok(stockTree.includes(`"value":"${lexical.toLowerCase()}"`), stockTree);
+    }
   });
 
   it('rejects undeclared prefixes named like Object members', () => {
