@@ -17,16 +17,21 @@ export function abortOnDisconnect(context: ServerContext, reply: FastifyReply): 
   return controller;
 }
 
+/** The items prefetch pulled, replayed before the rest of the source. */
+export interface Prefetched<T> extends AsyncIterable<T> {
+  /** True when the source ended within the pulled items, so iterating waits for nothing. */
+  readonly complete: boolean;
+  /** How many items were pulled. */
+  readonly pulled: number;
+}
+
 /**
  * Pulls up to `count` items of an async iterable now and returns an iterable that replays them
  * and then continues. Errors raised among the first items (a timeout inside a join, a row cap
  * below `count`) surface here, before headers are sent, so they get a proper status. An error
  * after that can only cut the response short, which the client sees as a failed transfer.
  */
-export async function prefetch<T>(
-  source: AsyncIterable<T>,
-  count = 1000,
-): Promise<AsyncIterable<T>> {
+export async function prefetch<T>(source: AsyncIterable<T>, count = 1000): Promise<Prefetched<T>> {
   const iterator = source[Symbol.asyncIterator]();
   const buffered: T[] = [];
   let done = false;
@@ -44,6 +49,8 @@ export async function prefetch<T>(
     throw error;
   }
   return {
+    complete: done,
+    pulled: buffered.length,
     async *[Symbol.asyncIterator]() {
       try {
         yield* buffered;
@@ -57,6 +64,16 @@ export async function prefetch<T>(
       }
     },
   };
+}
+
+/**
+ * Joins the chunks of a body that is already complete in memory, so it goes out with a
+ * Content-Length in one write instead of through a stream with chunked encoding.
+ */
+export async function joinChunks(chunks: AsyncIterable<string>): Promise<string> {
+  let body = '';
+  for await (const chunk of chunks) body += chunk;
+  return body;
 }
 
 /** Batches small string chunks into Buffers of about `size` bytes, to cut write calls. */

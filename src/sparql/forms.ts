@@ -17,29 +17,50 @@ import type { TemplateTerm, TemplateTriple } from './query.js';
 
 export type QuadStream = Generator<RDF.Quad | Pause, void, undefined>;
 
-/** Slots of the decoder's cache of recent terms; a power of two. */
-const DECODED_SLOTS = 4096;
+/** Slots of the decoder's cache at first and at most; powers of two. */
+const DECODED_SLOTS_FIRST = 64;
+const DECODED_SLOTS_MAX = 4096;
 
 /**
  * Decodes term ids to RDF/JS terms, keeping recent ones in a direct-mapped cache by id. A
  * result of mostly distinct terms (LUBM q14 has 59,437 rows of distinct subjects) then costs
  * no map growth and keeps at most 4,096 terms alive, while repeated terms are decoded once.
+ * The cache starts small and doubles after as many misses as it has slots, because a server
+ * creates one decoder per query and most queries decode a few terms.
  */
 export class TermDecoder {
-  private readonly ids: TermId[] = new Array<TermId>(DECODED_SLOTS).fill(-1);
-  private readonly terms: (RDF.Term | undefined)[] = new Array<RDF.Term | undefined>(
-    DECODED_SLOTS,
+  private ids: TermId[] = new Array<TermId>(DECODED_SLOTS_FIRST).fill(-1);
+  private terms: (RDF.Term | undefined)[] = new Array<RDF.Term | undefined>(
+    DECODED_SLOTS_FIRST,
   ).fill(undefined);
+  private misses = 0;
 
   constructor(private readonly ctx: QueryContext) {}
 
   decode(id: TermId): RDF.Term {
-    const slot = id & (DECODED_SLOTS - 1);
+    const slot = id & (this.ids.length - 1);
     if (this.ids[slot] === id) return this.terms[slot]!;
     const term = termFromKey(this.ctx.keyOf(id));
-    this.ids[slot] = id;
-    this.terms[slot] = term;
+    if (++this.misses > this.ids.length && this.ids.length < DECODED_SLOTS_MAX) this.grow();
+    const to = id & (this.ids.length - 1);
+    this.ids[to] = id;
+    this.terms[to] = term;
     return term;
+  }
+
+  /** Doubles the cache, keeping the terms it has. */
+  private grow(): void {
+    const { ids, terms } = this;
+    const size = ids.length * 2;
+    this.ids = new Array<TermId>(size).fill(-1);
+    this.terms = new Array<RDF.Term | undefined>(size).fill(undefined);
+    this.misses = 0;
+    for (let slot = 0; slot < ids.length; slot++) {
+      const id = ids[slot]!;
+      if (id === -1) continue;
+      this.ids[id & (size - 1)] = id;
+      this.terms[id & (size - 1)] = terms[slot];
+    }
   }
 }
 

@@ -63,6 +63,16 @@ describe('SPARQL protocol', () => {
     assert.equal(response.status, 200);
     return { type: response.headers.get('content-type') ?? '', body: await response.text() };
   }
+  it('sends a small result with its Content-Length', async () => {
+    const response = await server.request(`/sparql?query=${encodeURIComponent(SELECT)}`, {
+      headers: { accept: 'application/sparql-results+json' },
+    });
+    assert.equal(response.status, 200);
+    const body = Buffer.from(await response.arrayBuffer());
+    assert.equal(response.headers.get('content-length'), String(body.length));
+    assert.equal(response.headers.get('transfer-encoding'), null);
+    assert.equal(JSON.parse(body.toString('utf8')).results.bindings.length, 3);
+  });
 
   it('answers GET with JSON by default', async () => {
     const response = await server.request(`/sparql?query=${encodeURIComponent(SELECT)}`);

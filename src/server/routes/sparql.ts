@@ -33,7 +33,13 @@ import {
   formatFromQueryParameter,
   negotiate,
 } from '../negotiation.js';
-import { prefetch, toByteStream, abortOnDisconnect } from '../streaming.js';
+import {
+  abortOnDisconnect,
+  joinChunks,
+  prefetch,
+  toByteStream,
+  type Prefetched,
+} from '../streaming.js';
 import { isServiceDescriptionRequest, sendServiceDescription } from '../service-description.js';
 
 type Parameters = Record<string, string | string[] | undefined>;
@@ -258,13 +264,29 @@ async function sendResult(
     // join, a row cap) gets its own status instead of a cut-off 200.
     const rows = await prefetch(result.rows, prefetchRows);
     const chunks = serializeBindings(result.variables, rows, resultsFormatOf(mediaType));
-    return reply.type(contentType(mediaType)).send(Readable.from(toByteStream(chunks)));
+    return sendChunks(reply.type(contentType(mediaType)), chunks, rows);
   }
   const quads = await prefetch(result.quads, prefetchRows);
   const format = rdfFormatOf(mediaType);
-  return reply
-    .type(contentType(mediaType))
-    .send(Readable.from(toByteStream(serializeQuads(quads, format))));
+  return sendChunks(reply.type(contentType(mediaType)), serializeQuads(quads, format), quads);
+}
+
+/** Results of at most this many rows or quads that are complete go out as one string. */
+const JOINED_MAX_ITEMS = 1000;
+
+/**
+ * Sends the serialisation of a small complete result as one string, so it costs no stream, no
+ * chunked encoding and one write, and a longer one as a stream of 64 KiB buffers.
+ */
+async function sendChunks(
+  reply: FastifyReply,
+  chunks: AsyncIterable<string>,
+  items: Prefetched<unknown>,
+): Promise<FastifyReply> {
+  if (items.complete && items.pulled <= JOINED_MAX_ITEMS) {
+    return reply.send(await joinChunks(chunks));
+  }
+  return reply.send(Readable.from(toByteStream(chunks)));
 }
 
 function resultsFormatOf(mediaType: string): ResultsFormat {
