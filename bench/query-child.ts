@@ -26,8 +26,8 @@ import {
 } from './stores.js';
 
 /**
- * 7T runs twice: "seven-tick" sends the same text every time, so from the second execution on
- * its cache of parsed queries skips parsing. "seven-tick-new-text" appends a distinct comment
+ * 7T runs twice: "seven-tick" sends the same text every time, so from the third execution on
+ * its cache of parsed queries skips parsing (a text is kept from its second parse on). "seven-tick-new-text" appends a distinct comment
  * to every execution, so every execution parses, as Oxigraph and Comunica do.
  */
 export type QueryEngineName = 'seven-tick' | 'seven-tick-new-text' | 'oxigraph' | 'comunica';
