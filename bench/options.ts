@@ -1,7 +1,15 @@
 /** Command-line options of `npm run bench`. */
 import type { DataName } from './stores.js';
 
-export const SECTIONS = ['load', 'lookups', 'queries', 'http', 'shacl', 'reasoning'] as const;
+export const SECTIONS = [
+  'load',
+  'lookups',
+  'queries',
+  'closure',
+  'http',
+  'shacl',
+  'reasoning',
+] as const;
 
 export interface Options {
   data: DataName;

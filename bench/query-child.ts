@@ -3,7 +3,10 @@
  * store. A store of a million JavaScript objects (N3.Store) slows every collection of the heap
  * it lives in, so the engines must not share one. Prints one JSON line of EngineQueryResult.
  *
- *   node --import tsx bench/query-child.ts seven-tick|oxigraph|comunica lubm1|lubm8 RUNS CAP_MS
+ *   node --import tsx bench/query-child.ts seven-tick|oxigraph|comunica lubm1|lubm8 RUNS CAP_MS [FILE]
+ *
+ * With FILE (an uncompressed N-Triples file, such as the closure bench/closure-child.ts writes),
+ * the engine loads that file instead of the LUBM data.
  *
  * A timed run of 7T or Oxigraph repeats a fast query until it lasts about 100 ms and reports the
  * mean per execution. Comunica runs over an N3.Store, one execution per run, at most 3 runs per
@@ -89,8 +92,9 @@ async function prepareEngine(
   engine: QueryEngineName,
   data: DataName,
   capMs: number,
+  file: string | undefined,
 ): Promise<(query: string) => Promise<number>> {
-  const text = readNTriples(data);
+  const text = file === undefined ? readNTriples(data) : readFileSync(file, 'utf8');
   if (engine === 'seven-tick' || engine === 'seven-tick-new-text') {
     const { dictionary, store } = await loadSevenTick(text);
     let executions = 0;
@@ -137,11 +141,12 @@ function scale(sample: Sample, factor: number): Sample {
 }
 
 async function main(): Promise<void> {
-  const [engine, data, runsText, capText] = process.argv.slice(2) as [
+  const [engine, data, runsText, capText, file] = process.argv.slice(2) as [
     QueryEngineName,
     DataName,
     string,
     string,
+    string | undefined,
   ];
   if (!ENGINES.includes(engine)) {
     throw new Error(`Unknown engine ${engine}; use ${ENGINES.join(', ')}`);
@@ -149,7 +154,7 @@ async function main(): Promise<void> {
   const capMs = Number(capText);
   const runs =
     engine === 'comunica' ? Math.min(Number(runsText), MAX_COMUNICA_RUNS) : Number(runsText);
-  const execute = await prepareEngine(engine, data, capMs);
+  const execute = await prepareEngine(engine, data, capMs, file);
 
   const result: EngineQueryResult = { engine, queries: [] };
   const folder = path.join(LUBM_DIR, 'queries');

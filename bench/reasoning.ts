@@ -66,7 +66,10 @@ const N3_RDFS_RULES = `
 { ?d a rdfs:Datatype } => { ?d rdfs:subClassOf rdfs:Literal } .
 `;
 
-async function loadDataset(data: DataName): Promise<{ seven: SevenTickStore; text: string }> {
+/** Loads the LUBM data and univ-bench.ttl into one 7T store. */
+export async function loadDataset(
+  data: DataName,
+): Promise<{ seven: SevenTickStore; text: string }> {
   const ontology = readFileSync(path.join(LUBM_DIR, 'univ-bench.ttl'), 'utf8');
   const seven = await loadSevenTick(readNTriples(data));
   const packed: number[] = [];

@@ -109,7 +109,7 @@ export function renderReport(input: ReportInput): string {
     '![7T/peer ratios](bench-ratios.svg)',
     '',
     'Options: `npm run bench -- [--data lubm1|lubm8] [--runs N] [--skip-http] ' +
-      '[--only load,lookups,queries,http,shacl,reasoning] [--comunica-cap-ms N] ' +
+      '[--only load,lookups,queries,closure,http,shacl,reasoning] [--comunica-cap-ms N] ' +
       '[--http-seconds N]`. The data is the LUBM folder next to the checkout ' +
       '(`../shared/data/lubm/`).',
     '',
