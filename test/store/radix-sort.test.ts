@@ -117,6 +117,49 @@ describe('radixSortRecords', () => {
     assert.deepEqual(rows(radixSortRecords(records.slice())), referenceSort(records));
   });
 
+  it('sorts groups that share column 0', () => {
+    // Column 0 in a small range makes groups of equal values, which are sorted group by group.
+    const record = fc.tuple(fc.integer({ min: 0, max: 63 }), wideValue, wideValue, wideValue);
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 400, size: 'max' }), (list) => {
+        const records = Uint32Array.from(list.flat());
+        assert.deepEqual(rows(radixSortRecords(records.slice())), referenceSort(records));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('sorts long groups that share column 0', () => {
+    // Groups of 60 records: 50 long groups, then 100, over the limit of 64 long groups. Groups
+    // of 32 in random order would need more insertion-sort moves than the limit allows.
+    const cases = [
+      { values: 50, groupSize: 60 },
+      { values: 100, groupSize: 60 },
+      { values: 100, groupSize: 32 },
+    ];
+    for (const { values, groupSize } of cases) {
+      const records = new Uint32Array(values * groupSize * 4);
+      let seed = 99;
+      for (let i = 0; i < records.length; i++) {
+        seed ^= seed << 13;
+        seed ^= seed >>> 17;
+        seed ^= seed << 5;
+        records[i] = i % 4 === 0 ? (i >> 2) % values : (seed >>> 0) % 1000;
+      }
+      const sorted = radixSortRecords(records.slice());
+      assert.deepEqual(rows(sorted), referenceSort(records), `${values} groups of ${groupSize}`);
+    }
+  });
+
+  it('sorts column 0 by its varying bits', () => {
+    // Varying bits 12 to 21 only, then bits 0 to 21, which is over the 20-bit histogram limit.
+    for (const spread of [(i: number) => ((i * 7919) % 1000) << 12, (i: number) => i * 4099]) {
+      const records = new Uint32Array(4000);
+      for (let i = 0; i < 1000; i++) records.set([spread(i) % (1 << 22), i % 3, 0, 0], i * 4);
+      assert.deepEqual(rows(radixSortRecords(records.slice())), referenceSort(records));
+    }
+  });
+
   it('keeps input without varying digits', () => {
     const records = Uint32Array.from(new Array(400).fill(7));
     assert.deepEqual(
