@@ -209,11 +209,17 @@ export class QuadStore extends QuadReader {
    * in place; returns how many remain at the front.
    */
   private keepWhere(records: Uint32Array, present: boolean): number {
-    const spog = this.indexes[SPOG];
+    const count = records.length / RECORD_WORDS;
+    // An empty store contains none of them, as on the first load of a data dir.
+    if (this.quadCount === 0) return present ? 0 : count;
+    // One batched lookup, which goes through the start table in chunks, instead of one has()
+    // per record.
+    const found = new Uint8Array(count);
+    this.indexes[SPOG].hasMany(records, found);
+    const wanted = present ? 1 : 0;
     let kept = 0;
-    for (let r = 0; r < records.length; r += RECORD_WORDS) {
-      if (spog.has(records[r], records[r + 1], records[r + 2], records[r + 3]) !== present)
-        continue;
+    for (let i = 0, r = 0; i < count; i++, r += RECORD_WORDS) {
+      if (found[i] !== wanted) continue;
       if (kept !== r) records.copyWithin(kept, r, r + RECORD_WORDS);
       kept += RECORD_WORDS;
     }
