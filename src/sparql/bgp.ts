@@ -21,6 +21,7 @@ import {
   type SolutionStream,
 } from './context.js';
 import { filterAccepts, type ExpressionEnvironment } from './expressions/evaluate.js';
+import { greedyJoinOrder } from './join-order.js';
 import { MergeJoinCursor, prefersMergeJoin } from './merge-join.js';
 
 /** Role of a quad position at one step of a plan. */
@@ -72,9 +73,6 @@ interface BgpPlan {
   readonly preFilters: readonly Expression[];
   readonly steps: readonly PlanStep[];
 }
-
-/** Divisor applied to a pattern's count for each of its variables that is already bound. */
-const BOUND_VARIABLE_SELECTIVITY = 20;
 
 /** A PlanStep while buildPlan is still filling it in. */
 interface MutablePlanStep {
@@ -303,26 +301,15 @@ export class BgpEvaluator {
       resolved.push(terms);
     }
 
-    const bound = new Set(initiallyBound);
-    const remaining = resolved.map((_, index) => index);
-    const order: number[] = [];
-    const estimates: number[] = [];
-    while (remaining.length > 0) {
-      let bestIndex = 0;
-      let bestCost = Infinity;
-      for (let i = 0; i < remaining.length; i++) {
-        const cost = this.estimate(resolved[remaining[i]!]!, bound, order.length === 0);
-        if (cost < bestCost) {
-          bestCost = cost;
-          bestIndex = i;
-        }
-      }
-      const chosen = remaining.splice(bestIndex, 1)[0]!;
-      order.push(chosen);
-      estimates.push(bestCost);
-      for (const term of resolved[chosen]!)
-        if (typeof term !== 'number' && 'slot' in term) bound.add(term.slot);
-    }
+    const { order, estimates } = greedyJoinOrder(
+      resolved,
+      initiallyBound,
+      (terms) => {
+        const ids = terms.map((term) => (typeof term === 'number' ? term : ANY));
+        return this.ctx.quads.count(ids[0]!, ids[1]!, ids[2]!, ids[3]!);
+      },
+      () => this.ctx.check(),
+    );
 
     const steps: MutablePlanStep[] = [];
     const boundSoFar = new Set(initiallyBound);
@@ -427,29 +414,6 @@ export class BgpEvaluator {
     if (graph.type === 'variable') return { slot: graph.slot };
     const id = this.ctx.storeIdOf(graph.key);
     return id === undefined || id === DEFAULT_GRAPH_ID ? undefined : id;
-  }
-
-  /**
-   * Estimates the matches of a pattern: the store count with its constants bound, divided
-   * for each variable already bound, and put last when it shares no bound variable (a cross
-   * product) unless nothing is bound yet.
-   */
-  private estimate(
-    terms: readonly (PatternTerm | number)[],
-    bound: Set<number>,
-    first: boolean,
-  ): number {
-    const ids = terms.map((term) => (typeof term === 'number' ? term : ANY));
-    let cost = this.ctx.quads.count(ids[0]!, ids[1]!, ids[2]!, ids[3]!);
-    let connected = false;
-    for (const term of terms) {
-      if (typeof term !== 'number' && 'slot' in term && bound.has(term.slot)) {
-        cost /= BOUND_VARIABLE_SELECTIVITY;
-        connected = true;
-      }
-    }
-    if (!connected && !first && terms.some((term) => typeof term !== 'number')) cost += 1e15;
-    return cost;
   }
 }
 
