@@ -4,6 +4,7 @@
  * rejects them outside string literals, so parseQuery decodes them first.
  */
 import { SparqlSyntaxError } from '../errors.js';
+import { commentEnd } from './query-text.js';
 
 const ESCAPE = /\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})/g;
 
@@ -31,8 +32,12 @@ export function decodeCodepointEscapes(text: string): string {
     if (char === '"' || char === "'") {
       end = stringEnd(text, i);
     } else if (char === '#') {
-      const newline = text.indexOf('\n', i);
-      end = newline === -1 ? text.length : newline;
+      end = commentEnd(text, i);
+    } else if (char === '\\' && text[i + 1] !== 'u' && text[i + 1] !== 'U') {
+      // Outside strings and IRIs, any other backslash escapes one character of a local name
+      // (`ex:a\'b`), which must not open a string.
+      i += 2;
+      continue;
     } else if (char === '<') {
       // A `#` inside an IRI does not start a comment, so IRIs are skipped as a whole.
       IRI_WITH_ESCAPES.lastIndex = i;

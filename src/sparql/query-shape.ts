@@ -29,6 +29,11 @@ export function checkQueryNesting(text: string): void {
       i = skipString(text, i);
       continue;
     }
+    if (char === '\\') {
+      // A local-name escape (`ex:a\'b`): the escaped character opens nothing.
+      i += 2;
+      continue;
+    }
     if (char === '<') {
       i = skipIri(text, i);
       continue;

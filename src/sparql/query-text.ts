@@ -16,10 +16,16 @@ export function iriEnd(text: string, start: number): number {
   return IRIREF.test(text) ? IRIREF.lastIndex : start;
 }
 
-/** Returns the index after the comment that starts with the `#` at `start`: past its line end. */
+/**
+ * Returns the index after the comment that starts with the `#` at `start`: past its line end,
+ * which is a line feed or a carriage return, as in the SPARQL grammar and sparqljs.
+ */
 export function commentEnd(text: string, start: number): number {
-  const end = text.indexOf('\n', start);
-  return end < 0 ? text.length : end + 1;
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x0a || code === 0x0d) return i + 1;
+  }
+  return text.length;
 }
 
 /** Returns the index after the string literal starting at `start` (short or long form). */
@@ -42,13 +48,15 @@ export function skipString(text: string, start: number): number {
 }
 
 /**
- * Returns the index after a comment, string literal or IRI starting at `i`, or `i` when none
- * starts there. Only for text where `<` always opens an IRI: templates and quad data, not
+ * Returns the index after a comment, string literal, IRI or local-name escape starting at `i`,
+ * or `i` when none starts there. Only for text where `<` always opens an IRI: templates and quad data, not
  * expressions, where it is less-than.
  */
 export function skipOpaque(text: string, i: number): number {
   const c = text[i];
   if (c === '#') return commentEnd(text, i);
+  // Outside strings and IRIs a backslash escapes one character of a local name (`ex:a\'b`).
+  if (c === '\\') return Math.min(text.length, i + 2);
   if (c === '"' || c === "'") return skipString(text, i);
   if (c === '<') {
     const end = text.indexOf('>', i);

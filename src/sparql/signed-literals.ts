@@ -135,6 +135,9 @@ function findSignedLiterals(query: string): SignedLiteral[] {
     const c = query[i]!;
     if (c === '#') {
       i = commentEnd(query, i);
+    } else if (c === '\\') {
+      // A local-name escape (`ex:a\'b`): the escaped character opens nothing.
+      i += 2;
     } else if (c === '"' || c === "'") {
       i = skipString(query, i);
     } else if (c === '<' && iriEnd(query, i) > i) {
