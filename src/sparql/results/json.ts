@@ -53,13 +53,18 @@ export async function* serializeJsonBindings(
   buffer.append(`{"head":{"vars":${JSON.stringify(variables)}},"results":{"bindings":[`);
 
   let separator = '\n';
+  // Each binding's JSON is written pair by pair, because assigning a variable named
+  // `__proto__` to a plain object would set its prototype instead of adding the binding.
+  const names = variables.map((name) => `${JSON.stringify(name)}:`);
   for await (const row of rows) {
-    const binding: Record<string, JsonTerm> = {};
+    let binding = '{';
     for (let i = 0; i < variables.length; i++) {
       const term = row[i];
-      if (term !== undefined) binding[variables[i]] = jsonTerm(term);
+      if (term === undefined) continue;
+      if (binding.length > 1) binding += ',';
+      binding += names[i] + JSON.stringify(jsonTerm(term));
     }
-    buffer.append(separator + JSON.stringify(binding));
+    buffer.append(`${separator}${binding}}`);
     separator = ',\n';
     if (buffer.full) yield buffer.take();
   }

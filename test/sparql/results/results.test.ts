@@ -102,6 +102,18 @@ describe('SPARQL results JSON', () => {
     assertRowsEqual(parsed.rows, [[triple]]);
   });
 
+  test('variables named like Object members', async () => {
+    const names = ['__proto__', 'constructor', 'toString'];
+    const row = [literal('a'), literal('b'), literal('c')];
+    const document = JSON.parse(await serialize('json', names, [row]));
+    const [binding] = document.results.bindings;
+    assert.deepEqual(Object.keys(binding), names);
+    assert.deepEqual(binding['__proto__'], { type: 'literal', value: 'a' });
+    const parsed = parseResults(await serialize('json', names, [row]), 'json');
+    assert.ok('rows' in parsed);
+    assertRowsEqual(parsed.rows, [row]);
+  });
+
   test('no rows and no variables', async () => {
     const parsed = parseResults(await serialize('json', [], []), 'json');
     assert.deepEqual(parsed, { variables: [], rows: [] });
