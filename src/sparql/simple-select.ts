@@ -145,7 +145,8 @@ class SimpleSelectReader extends SimpleTermReader {
       }
       this.at++;
     } else if (code === 0x3f || code === 0x24) {
-      names.push(`?${this.variable().value}`);
+      // sparqljs keys the rows of this form by the variable as written, with `?` or `$`.
+      names.push(`${String.fromCharCode(code)}${this.variable().value}`);
     }
     if (names.length === 0 || this.code() !== 0x7b) throw DECLINE;
     this.at++;
@@ -218,13 +219,17 @@ class SimpleSelectReader extends SimpleTermReader {
 
   /** Reads LIMIT and OFFSET, each at most once, in either order. */
   private modifiers(query: Sparql.SelectQuery): void {
-    for (;;) {
-      if (!isLetter(this.code())) return;
+    let limit: number | undefined;
+    let offset: number | undefined;
+    while (isLetter(this.code())) {
       const keyword = this.keyword();
-      if (keyword === 'LIMIT' && query.limit === undefined) query.limit = this.integer();
-      else if (keyword === 'OFFSET' && query.offset === undefined) query.offset = this.integer();
+      if (keyword === 'LIMIT' && limit === undefined) limit = this.integer();
+      else if (keyword === 'OFFSET' && offset === undefined) offset = this.integer();
       else throw DECLINE;
     }
+    // sparqljs sets limit before offset, whatever their order in the text.
+    if (limit !== undefined) query.limit = limit;
+    if (offset !== undefined) query.offset = offset;
   }
 }
 

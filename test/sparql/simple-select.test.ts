@@ -60,6 +60,7 @@ const WITH_VALUES = [
   'PREFIX e: <http://e/> SELECT * { VALUES (?s ?p) { (e:a <http://p>) (UNDEF "x"^^e:t) } ?s ?p ?o }',
   'SELECT ?o { ?s ?p ?o . VALUES ?s { <http://a> 12 "b"@en undef } . ?o ?q ?r }',
   'select * where { ?s ?p ?o values ($s $p) { } }',
+  'SELECT * { VALUES$x{1 2} ?x ?p ?o } OFFSET 3 LIMIT 2',
 ];
 
 describe('simple SELECT fast path', () => {
