@@ -21,8 +21,6 @@ export function abortOnDisconnect(context: ServerContext, reply: FastifyReply): 
 export interface Prefetched<T> extends AsyncIterable<T> {
   /** True when the source ended within the pulled items, so iterating waits for nothing. */
   readonly complete: boolean;
-  /** How many items were pulled. */
-  readonly pulled: number;
 }
 
 /**
@@ -50,7 +48,6 @@ export async function prefetch<T>(source: AsyncIterable<T>, count = 1000): Promi
   }
   return {
     complete: done,
-    pulled: buffered.length,
     async *[Symbol.asyncIterator]() {
       try {
         yield* buffered;
@@ -67,13 +64,13 @@ export async function prefetch<T>(source: AsyncIterable<T>, count = 1000): Promi
 }
 
 /**
- * Joins the chunks of a body that is already complete in memory, so it goes out with a
- * Content-Length in one write instead of through a stream with chunked encoding.
+ * Serialises a body whose items are all in memory into one Buffer. It goes out with a
+ * Content-Length in one write, and an error while serialising happens before the status line.
  */
-export async function joinChunks(chunks: AsyncIterable<string>): Promise<string> {
-  let body = '';
-  for await (const chunk of chunks) body += chunk;
-  return body;
+export async function collectBytes(chunks: AsyncIterable<string>): Promise<Buffer> {
+  const buffers: Buffer[] = [];
+  for await (const buffer of toByteStream(chunks)) buffers.push(buffer);
+  return buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers);
 }
 
 /** Batches small string chunks into Buffers of about `size` bytes, to cut write calls. */

@@ -35,7 +35,7 @@ import {
 } from '../negotiation.js';
 import {
   abortOnDisconnect,
-  joinChunks,
+  collectBytes,
   prefetch,
   toByteStream,
   type Prefetched,
@@ -271,21 +271,18 @@ async function sendResult(
   return sendChunks(reply.type(contentType(mediaType)), serializeQuads(quads, format), quads);
 }
 
-/** Results of at most this many rows or quads that are complete go out as one string. */
-const JOINED_MAX_ITEMS = 1000;
-
 /**
- * Sends the serialisation of a small complete result as one string, so it costs no stream, no
- * chunked encoding and one write, and a longer one as a stream of 64 KiB buffers.
+ * Sends a result that prefetch holds entirely as one Buffer, serialised before the status line,
+ * so a serialisation error (a character XML cannot carry) still gets its own status, and the
+ * body has a Content-Length and goes out in one write. A longer result streams in 64 KiB
+ * buffers, and an error there can only cut it short.
  */
 async function sendChunks(
   reply: FastifyReply,
   chunks: AsyncIterable<string>,
   items: Prefetched<unknown>,
 ): Promise<FastifyReply> {
-  if (items.complete && items.pulled <= JOINED_MAX_ITEMS) {
-    return reply.send(await joinChunks(chunks));
-  }
+  if (items.complete) return reply.send(await collectBytes(chunks));
   return reply.send(Readable.from(toByteStream(chunks)));
 }
 
