@@ -105,7 +105,7 @@ export class SimpleTermReader {
     return this.text.slice(start, this.at);
   }
 
-  /** Reads `<...>` holding an absolute IRI and returns the IRI. */
+  /** Reads `<...>` around an absolute IRI and returns the IRI. */
   protected iriRef(): string {
     const text = this.text;
     const start = ++this.at;
@@ -187,7 +187,7 @@ export class SimpleTermReader {
       const code = text.charCodeAt(this.at);
       if (code === quote) break;
       if (!(code >= 0) || code === 0x5c || code === LF || code === CR) throw DECLINE;
-      // sparqljs rejects a lone surrogate; it reports the error.
+      // sparqljs rejects a lone surrogate and reports the error.
       if (code >= 0xd800 && code <= 0xdfff) throw DECLINE;
       this.at++;
     }
