@@ -234,6 +234,36 @@ describe('TokenStore', () => {
     assert.equal(tokens.verify(created.token, at(3)), null);
   });
 
+  it('sees SQL writes on its own connection', () => {
+    // SQL that bypasses TokenStore and UserStore must drop the cached record too, within the
+    // same millisecond.
+    const created = apiToken();
+    assert.notEqual(tokens.verify(created.token, at(1)), null);
+    handle.db.prepare("UPDATE security_users SET roles = 'reader' WHERE username = ?").run('alice');
+    assert.equal(tokens.verify(created.token, at(1))?.permissions, Permission.Read);
+    handle.db
+      .prepare('UPDATE security_tokens SET revoked_at = ? WHERE id = ?')
+      .run(at(1).getTime(), created.id);
+    assert.equal(tokens.verify(created.token, at(1)), null);
+  });
+
+  it('sees a user deleted by SQL on its own connection', () => {
+    const created = apiToken();
+    assert.notEqual(tokens.verify(created.token, at(1)), null);
+    handle.db.prepare('DELETE FROM security_users WHERE username = ?').run('alice');
+    assert.equal(tokens.verify(created.token, at(1)), null);
+  });
+
+  it('shares the write count between stores on one connection', () => {
+    const created = apiToken();
+    const second = new TokenStore(handle.db);
+    assert.notEqual(tokens.verify(created.token, at(1)), null);
+    assert.notEqual(second.verify(created.token, at(1)), null);
+    second.revoke(created.id, at(1));
+    assert.equal(tokens.verify(created.token, at(1)), null);
+    assert.equal(second.verify(created.token, at(1)), null);
+  });
+
   it('applies expiry to a token verified just before', () => {
     const created = apiToken(['read'], at(HOUR));
     assert.notEqual(tokens.verify(created.token, at(HOUR - 2)), null);
