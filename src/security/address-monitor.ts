@@ -48,6 +48,8 @@ export function addressKey(address: string): string {
   let text = address.trim().toLowerCase();
   const zone = text.indexOf('%');
   if (zone >= 0) text = text.slice(0, zone);
+  // Without a colon the text is no IPv6 address, so the IPv6 checks below can be skipped.
+  if (!text.includes(':')) return text;
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
   if (mapped !== null) return mapped[1]!;
   if (!isIPv6(text)) return text;
@@ -122,6 +124,9 @@ export class AddressMonitor {
 
   /** Returns the end of the address's block, or null when it is not blocked at `now`. */
   blockedUntil(address: string, now: Date = new Date()): Date | null {
+    // No address is tracked until an authentication fails, which keeps this check cheap on
+    // the requests of a server without recent failures.
+    if (this.entries.size === 0) return null;
     const key = addressKey(address);
     const entry = this.entries.get(key);
     if (entry === undefined) return null;
