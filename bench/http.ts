@@ -2,12 +2,12 @@
  * HTTP section: loads the data with the compiled CLI into a temporary data dir, starts
  * `seven-tick serve` on a free port of 127.0.0.1 and measures LUBM q01 with autocannon at
  * concurrency 1 and 32 with a Bearer session token. Then it isolates the cost of
- * authentication by running two bench servers (http-server.ts) side by side, one checking
- * every token and one reusing the first check, and alternating autocannon runs between them.
- * Needs `npm run build` first.
+ * authentication with one bench server (http-server.ts) that checks one session token on every
+ * request and reuses the first check of another, alternating autocannon runs between the two
+ * tokens. Needs `npm run build` first.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,6 +40,8 @@ export interface HttpRun {
   requestsPerSecond: Sample;
   p50: Sample;
   p99: Sample;
+  /** Requests/s of each run, in the order of the rounds. */
+  rates: number[];
 }
 
 export interface HttpResults {
@@ -49,9 +51,14 @@ export interface HttpResults {
   serve: Record<number, HttpRun>;
   /** GET /health at the highest concurrency: no authentication and no query. */
   health: HttpRun;
-  /** Bench servers with authentication checked per request and reused, by concurrency. */
+  /** The bench server's requests with authentication checked and reused, by concurrency. */
   authChecked: Record<number, HttpRun>;
   authReused: Record<number, HttpRun>;
+  /**
+   * Cost of authentication by concurrency, as a fraction: 1 minus checked over reused
+   * requests/s, from the two runs of each round.
+   */
+  authCost: Record<number, Sample>;
   /** Direct Authenticator.authenticate cost for a session token, microseconds per call. */
   authenticateMicros: number;
 }
@@ -85,21 +92,27 @@ export async function runAutocannon(target: Target, connections: number, seconds
   };
 }
 
-/** Runs autocannon `runs` times per target, alternating between targets run by run. */
+/**
+ * Runs autocannon `runs` times per target, alternating between targets run by run. Every other
+ * round runs the targets in reverse order (A B, B A, ...), so that neither target always runs
+ * first, for example straight after the warm-up.
+ */
 async function measureTargets(
   targets: Target[],
   connections: number,
   runs: number,
   seconds: number,
 ): Promise<HttpRun[]> {
-  await Promise.all(targets.map((target) => runAutocannon(target, connections, WARM_UP_SECONDS)));
+  for (const target of targets) await runAutocannon(target, connections, WARM_UP_SECONDS);
   const collected = targets.map(() => ({
     rates: [] as number[],
     p50: [] as number[],
     p99: [] as number[],
   }));
   for (let run = 0; run < runs; run++) {
-    for (const [i, target] of targets.entries()) {
+    const order = [...targets.entries()];
+    if (run % 2 === 1) order.reverse();
+    for (const [i, target] of order) {
       const measured = await runAutocannon(target, connections, seconds);
       collected[i].rates.push(measured.requestsPerSecond);
       collected[i].p50.push(measured.p50);
@@ -110,6 +123,7 @@ async function measureTargets(
     requestsPerSecond: summarize(values.rates),
     p50: summarize(values.p50),
     p99: summarize(values.p99),
+    rates: values.rates,
   }));
 }
 
@@ -207,13 +221,18 @@ async function measureServe(
   }
 }
 
-async function startBenchServer(
-  dataDir: string,
-  mode: 'real' | 'cached',
-): Promise<{ child: ChildProcess; url: string; token: string; authMicros: number }> {
+interface BenchServer {
+  child: ChildProcess;
+  url: string;
+  checkedToken: string;
+  reusedToken: string;
+  authMicros: number;
+}
+
+async function startBenchServer(dataDir: string): Promise<BenchServer> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'bench', 'http-server.ts'), dataDir, mode, PASSWORD],
+    ['--import', 'tsx', path.join(ROOT, 'bench', 'http-server.ts'), dataDir, PASSWORD],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const lines = createInterface({ input: child.stdout! });
@@ -221,52 +240,49 @@ async function startBenchServer(
   try {
     for await (const line of lines) {
       if (line.startsWith('{')) {
-        return {
-          child,
-          ...(JSON.parse(line) as { url: string; token: string; authMicros: number }),
-        };
+        return { child, ...(JSON.parse(line) as Omit<BenchServer, 'child'>) };
       }
     }
   } finally {
     clearTimeout(timer);
   }
-  throw new Error(`Bench server (${mode}) exited before printing its address`);
+  throw new Error('Bench server exited before printing its address');
 }
 
+/**
+ * Measures the bench server with its checked and its reused token. Both kinds of request go to
+ * one process. In three runs with two bench processes that authenticated the same way, the one
+ * started first was 4 to 8 % slower, and a comparison of two processes counts such a difference
+ * as a cost of authentication.
+ */
 async function measureAuthCost(
   dataDir: string,
   queryPath: string,
   runs: number,
   seconds: number,
-): Promise<Pick<HttpResults, 'authChecked' | 'authReused' | 'authenticateMicros'>> {
-  // Two copies of the data dir, so the servers do not share one SQLite file.
-  const reusedDir = `${dataDir}-reused`;
-  cpSync(dataDir, reusedDir, { recursive: true });
-  const checked = await startBenchServer(dataDir, 'real');
+): Promise<Pick<HttpResults, 'authChecked' | 'authReused' | 'authCost' | 'authenticateMicros'>> {
+  const server = await startBenchServer(dataDir);
   try {
-    const reused = await startBenchServer(reusedDir, 'cached');
-    try {
-      const authChecked: Record<number, HttpRun> = {};
-      const authReused: Record<number, HttpRun> = {};
-      for (const connections of CONCURRENCIES) {
-        const targets = [checked, reused].map((server) => ({
-          url: `${server.url}${queryPath}`,
-          headers: { authorization: `Bearer ${server.token}` },
-        }));
-        [authChecked[connections], authReused[connections]] = await measureTargets(
-          targets,
-          connections,
-          runs,
-          seconds,
-        );
-      }
-      return { authChecked, authReused, authenticateMicros: checked.authMicros };
-    } finally {
-      await stopServer(reused.child);
+    const url = `${server.url}${queryPath}`;
+    const targets = [server.checkedToken, server.reusedToken].map((token) => ({
+      url,
+      headers: { authorization: `Bearer ${token}` },
+    }));
+    const authChecked: Record<number, HttpRun> = {};
+    const authReused: Record<number, HttpRun> = {};
+    const authCost: Record<number, Sample> = {};
+    for (const connections of CONCURRENCIES) {
+      const [checked, reused] = await measureTargets(targets, connections, runs, seconds);
+      authChecked[connections] = checked;
+      authReused[connections] = reused;
+      // Pairing the two runs of a round keeps load that changes between rounds out of the cost.
+      authCost[connections] = summarize(
+        checked.rates.map((rate, round) => 1 - rate / reused.rates[round]),
+      );
     }
+    return { authChecked, authReused, authCost, authenticateMicros: server.authMicros };
   } finally {
-    await stopServer(checked.child);
-    rmSync(reusedDir, { recursive: true, force: true });
+    await stopServer(server.child);
   }
 }
 
