@@ -4,7 +4,7 @@
  * rejects them outside string literals, so parseQuery decodes them first.
  */
 import { SparqlSyntaxError } from '../errors.js';
-import { commentEnd } from './query-text.js';
+import { commentEnd, skipString } from './query-text.js';
 
 const ESCAPE = /\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})/g;
 
@@ -30,7 +30,7 @@ export function decodeCodepointEscapes(text: string): string {
     const char = text[i]!;
     let end: number;
     if (char === '"' || char === "'") {
-      end = stringEnd(text, i);
+      end = skipString(text, i);
     } else if (char === '#') {
       end = commentEnd(text, i);
     } else if (char === '\\' && text[i + 1] !== 'u' && text[i + 1] !== 'U') {
@@ -55,30 +55,6 @@ export function decodeCodepointEscapes(text: string): string {
     i = end;
   }
   return out + decodeSpan(text.slice(start));
-}
-
-/** Returns the index just past the string literal that starts at `open`. */
-function stringEnd(text: string, open: number): number {
-  const quote = text[open]!;
-  const long = text.startsWith(quote.repeat(3), open);
-  let i = open + (long ? 3 : 1);
-  while (i < text.length) {
-    const char = text[i]!;
-    if (char === '\\') {
-      i += 2;
-      continue;
-    }
-    if (long) {
-      if (text.startsWith(quote.repeat(3), i)) return i + 3;
-    } else if (char === quote) {
-      return i + 1;
-    } else if (char === '\n' || char === '\r') {
-      // A short string cannot span lines; the parser reports the unterminated literal.
-      return i;
-    }
-    i++;
-  }
-  return text.length;
 }
 
 function decodeSpan(span: string): string {

@@ -3,6 +3,9 @@
  * runs: they only need to step over string literals, never to tokenise a whole query.
  */
 
+/** An IRI with a scheme, which sparqljs and n3 take as it is written. */
+export const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
 /** An IRI as the SPARQL grammar's IRIREF token reads it. */
 // eslint-disable-next-line no-control-regex -- IRIREF excludes the control characters
 const IRIREF = /<[^<>"{}|^`\\\u0000-\u0020]*>/y;

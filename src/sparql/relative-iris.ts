@@ -11,10 +11,8 @@
  * a relative IRI stays too, and sparqljs then reports that it cannot resolve it.
  */
 import { resolve } from 'relative-to-absolute-iri';
-import { commentEnd, iriEnd, skipString } from './query-text.js';
+import { commentEnd, HAS_SCHEME, iriEnd, skipString } from './query-text.js';
 
-/** An IRI with a scheme: sparqljs and n3 take such an IRI as it is written. */
-const ABSOLUTE = /^[a-z][a-z0-9+.-]*:/i;
 /** The BASE keyword, case-insensitive, as a whole word. */
 const BASE_KEYWORD = /base(?![\w:-])/iy;
 /** Characters that continue a name, so a keyword cannot start right after one. */
@@ -36,7 +34,7 @@ export function resolveRelativeIris(text: string, baseIri: string | undefined): 
   };
   const resolved = (start: number, end: number): string => {
     const reference = text.slice(start + 1, end - 1);
-    return base === undefined || ABSOLUTE.test(reference) ? reference : resolve(reference, base);
+    return base === undefined || HAS_SCHEME.test(reference) ? reference : resolve(reference, base);
   };
 
   let i = 0;
@@ -67,7 +65,7 @@ export function resolveRelativeIris(text: string, baseIri: string | undefined): 
         const iri = resolved(start, end);
         write(start, end, iri);
         // A relative BASE without a base to resolve it against stays for sparqljs to report.
-        if (ABSOLUTE.test(iri)) base = iri;
+        if (HAS_SCHEME.test(iri)) base = iri;
       }
       i = Math.max(end, start);
     } else {

@@ -4,12 +4,10 @@
  * ASCII subset that reader takes. Each method reads at `at` or throws DECLINE.
  */
 import type * as RDF from '@rdfjs/types';
+import { HAS_SCHEME } from './query-text.js';
 
 export const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
 const XSD_INTEGER = 'http://www.w3.org/2001/XMLSchema#integer';
-
-/** An IRI with a scheme, which sparqljs takes as it is written. */
-const ABSOLUTE = /^[a-z][a-z0-9.+-]*:/i;
 
 /** Thrown inside the reader to decline. It is a symbol, so throwing it captures no stack. */
 export const DECLINE = Symbol('decline');
@@ -116,7 +114,7 @@ export class SimpleTermReader {
       this.at++;
     }
     const iri = text.slice(start, this.at++);
-    if (!ABSOLUTE.test(iri)) throw DECLINE;
+    if (!HAS_SCHEME.test(iri)) throw DECLINE;
     return iri;
   }
 
