@@ -68,9 +68,9 @@ export function httpTable(results: HttpResults): string {
       'calls, which queue their audit entries but do not wait for them to be durable). That ' +
       'loop keeps the code and data in the CPU caches and reads `PRAGMA data_version` once for ' +
       'all the calls of a millisecond. Under HTTP load, the query and HTTP work of each request ' +
-      'run between two authentications and can evict that code and data from the caches, and at ' +
-      'concurrency 1 a read of `PRAGMA data_version` falls on one request in every few, so one ' +
-      'authentication likely costs more there.',
+      'run between two authentications and can evict that code and data from the caches. At ' +
+      'concurrency 1 a read of `PRAGMA data_version` also falls on one request in every few. So ' +
+      'one authentication likely costs more there.',
   );
   return lines.join('\n');
 }

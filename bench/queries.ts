@@ -86,7 +86,7 @@ export function writeClosure(data: DataName, file: string): ClosureFile {
   return JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as ClosureFile;
 }
 
-/** What an engine's child returns when the engine does not run. */
+/** Returns the result of an engine that does not run: its query names without samples. */
 function notRun(engine: QueryEngineName, like: EngineQueryResult): EngineQueryResult {
   return { engine, queries: like.queries.map(({ name }) => ({ name })) };
 }

@@ -6,8 +6,8 @@
  * the garbage collector about a tenth of the time of LUBM q09 with a new text every run.
  *
  * Texts seen once are remembered by a 32-bit hash in a direct-mapped table, not by the text. A
- * collision of two texts in a slot only delays an admission, and two texts with the same hash
- * admit each other one sighting early; neither changes what `get` returns for a text.
+ * collision of two texts in a slot only delays an admission. Two texts with the same hash admit
+ * each other one sighting early. Neither changes what `get` returns for a text.
  */
 
 /** Slots of the table of texts seen once; a power of two. */

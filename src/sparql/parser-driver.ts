@@ -111,12 +111,12 @@ interface DriverTables {
   symbols: Record<string, number>;
 }
 
-/** How a production builds a DOUBLE literal: from the whole token, or the token after its sign. */
+/** The part of a DOUBLE token a production builds its literal from: all of it, or after the sign. */
 const DOUBLE_TOKEN = 1;
 const DOUBLE_AFTER_SIGN = 2;
 
 /**
- * The grammar actions that lowercase a DOUBLE token, and how each reads it. One holds for the
+ * The grammar actions that lowercase a DOUBLE token, and how each reads it. One is for the
  * unsigned and the negative token (`1E3`, `-1E3`), the other for the positive one (`+1E3`),
  * whose sign sparqljs drops.
  */
@@ -186,6 +186,7 @@ function buildTables(jison: JisonParserObject): DriverTables | undefined {
   const defaults = new Int16Array(states);
   const fits = (value: number | undefined): value is number =>
     value !== undefined && value >= 0 && value <= 0x7fff;
+
   for (let state = 0; state < states; state++) {
     const row = jison.table[state] ?? {};
     for (const key of Object.keys(row)) {
@@ -196,6 +197,7 @@ function buildTables(jison: JisonParserObject): DriverTables | undefined {
       actions[state * symbolCount + symbol] = entry;
     }
   }
+
   for (const key of Object.keys(jison.defaultActions)) {
     const state = Number(key);
     const entry = encode(jison.defaultActions[state]);
@@ -204,6 +206,7 @@ function buildTables(jison: JisonParserObject): DriverTables | undefined {
     }
     defaults[state] = entry;
   }
+
   const productions = jison.productions_;
   const lhs = new Int16Array(productions.length);
   const lengths = new Int16Array(productions.length);
@@ -215,6 +218,7 @@ function buildTables(jison: JisonParserObject): DriverTables | undefined {
     lhs[index] = production[0];
     lengths[index] = production[1];
   }
+
   const doubles = doubleProductions(jison, productions.length);
   if (doubles === undefined) return undefined;
   return { actions, symbolCount, defaults, lhs, lengths, doubles, symbols: jison.symbols_ };

@@ -216,10 +216,10 @@ export class QuadStore extends QuadReader {
     // per record.
     const found = new Uint8Array(count);
     this.indexes[SPOG].hasMany(records, found);
-    const wanted = present ? 1 : 0;
+    const expected = present ? 1 : 0;
     let kept = 0;
     for (let i = 0, r = 0; i < count; i++, r += RECORD_WORDS) {
-      if (found[i] !== wanted) continue;
+      if (found[i] !== expected) continue;
       if (kept !== r) records.copyWithin(kept, r, r + RECORD_WORDS);
       kept += RECORD_WORDS;
     }

@@ -247,7 +247,7 @@ describe('TokenStore', () => {
     assert.equal(tokens.verify(created.token, at(1)), null);
   });
 
-  it('sees a user deleted by SQL on its own connection', () => {
+  it('sees a user deleted by SQL', () => {
     const created = apiToken();
     assert.notEqual(tokens.verify(created.token, at(1)), null);
     handle.db.prepare('DELETE FROM security_users WHERE username = ?').run('alice');

@@ -22,13 +22,13 @@ describe('prefetch', () => {
     assert.deepEqual(await all(items), [0, 1, 2]);
   });
 
-  it('is not complete when the count ends before the source does', async () => {
+  it('is incomplete at exactly the count', async () => {
     const items = await prefetch(numbers(3), 3);
     assert.equal(items.complete, false);
     assert.deepEqual(await all(items), [0, 1, 2]);
   });
 
-  it('is not complete when the source goes on, and replays then continues', async () => {
+  it('replays, then continues a longer source', async () => {
     const items = await prefetch(numbers(5), 3);
     assert.equal(items.complete, false);
     assert.deepEqual(await all(items), [0, 1, 2, 3, 4]);

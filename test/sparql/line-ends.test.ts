@@ -28,24 +28,24 @@ const LINE_ENDS = ['\n', '\r\n', '\r'];
 
 describe('comments before the query', () => {
   for (const end of LINE_ENDS) {
-    const shown = JSON.stringify(end);
+    const endName = JSON.stringify(end);
 
-    it(`end at ${shown} for relative IRIs`, async () => {
+    it(`end at ${endName} for relative IRIs`, async () => {
       const query = `# comment${end}SELECT ?v { <../x> <http://e/p> ?v }`;
       assert.deepEqual(await rows(query, 'http://b.org/dir/file'), ['"found"']);
     });
 
-    it(`end at ${shown} for codepoint escapes`, async () => {
+    it(`end at ${endName} for codepoint escapes`, async () => {
       const query = `# comment${end}SELECT ?v { <http://b.org/\\u0078> <http://e/p> ?v }`;
       assert.deepEqual(await rows(query), ['"found"']);
     });
 
-    it(`end at ${shown} for signed literals`, async () => {
+    it(`end at ${endName} for signed literals`, async () => {
       const query = `# comment${end}SELECT ?x { VALUES ?x { +5 } }`;
       assert.deepEqual(await rows(query), ['"+5"^^http://www.w3.org/2001/XMLSchema#integer']);
     });
 
-    it(`end at ${shown} for the nesting check`, async () => {
+    it(`end at ${endName} for the nesting check`, async () => {
       const deep = `${'{ '.repeat(200)}?s ?p ?o${' }'.repeat(200)}`;
       await assert.rejects(
         executeQuery(dataset, `#${end}SELECT * ${deep}`),

@@ -34,7 +34,7 @@ describe('ParseCache', () => {
     assert.equal(cache.size, 2);
   });
 
-  it('never keeps texts longer than its limit, nor anything at capacity 0', () => {
+  it('keeps no long texts, nothing at capacity 0', () => {
     const short = new ParseCache<string>(4, 3);
     short.offer('abcd', 'x');
     short.offer('abcd', 'x');
@@ -45,7 +45,7 @@ describe('ParseCache', () => {
     assert.equal(none.size, 0);
   });
 
-  it('forgets a text seen once when another takes its slot', () => {
+  it('forgets texts whose slot is taken', () => {
     const cache = new ParseCache<string>(8, 100);
     // 4,097 distinct texts fill the 4,096 slots, so at least one slot was taken twice and
     // at least one of the first texts needs two more offers before it is kept.

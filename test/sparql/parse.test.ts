@@ -186,7 +186,7 @@ describe('extension functions', () => {
 });
 
 describe('parse cache', () => {
-  it('reuses the parse of a text from its second parse on', () => {
+  it('reuses a parse from the second on', () => {
     const text = 'SELECT ?cached { ?cached ?p ?o }';
     const first = parseQuery(text);
     const second = parseQuery(text);

@@ -28,7 +28,7 @@ interface ParserInternals {
   _resetBlanks(): void;
 }
 
-/** The parsers the engine builds: the engine's term factory, and the dispatching lexer. */
+/** Builds a stock and a fast parser as the engine does: its term factory and the fast lexer. */
 function parsers(baseIRI?: string): { stock: ParserInternals; fast: ParserInternals } {
   const options: SparqlParserOptions = { factory: SPARQL_TERM_FACTORY };
   if (baseIRI !== undefined) options.baseIRI = baseIRI;
@@ -110,7 +110,7 @@ describe('fast parser driver against the stock sparqljs driver', () => {
     }
   });
 
-  it('matches on W3C files with a span cut out or repeated', () => {
+  it('matches on edited W3C files', () => {
     const files = w3cFiles().filter(({ text }) => text.length > 0);
     const edit = fc.record({
       file: fc.nat({ max: files.length - 1 }),
@@ -140,7 +140,7 @@ describe('fast parser driver against the stock sparqljs driver', () => {
     }
   });
 
-  it('keeps prefixes and the base of one parse out of the next', () => {
+  it('keeps prefixes and base per parse', () => {
     const { stock, fast } = parsers('http://example.org/base/');
     const texts = [
       'BASE <http://other.example/> PREFIX e: <http://e/> SELECT * { e:a <b> ?o }',
@@ -178,7 +178,7 @@ describe('fast parser driver against the stock sparqljs driver', () => {
     }
   });
 
-  it('throws the stock error for a syntax error and parses again afterwards', () => {
+  it('throws stock errors, then parses again', () => {
     const { fast } = parsers();
     assert.throws(
       () => fast.parse('SELECT * WHERE {\n  ?s ?p }'),

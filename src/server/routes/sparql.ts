@@ -272,7 +272,7 @@ async function sendResult(
 }
 
 /**
- * Sends a result that prefetch holds entirely as one Buffer, serialised before the status line,
+ * Sends a result that prefetch has read entirely as one Buffer, serialised before the status line,
  * so a serialisation error (a character XML cannot carry) still gets its own status, and the
  * body has a Content-Length and goes out in one write. A longer result streams in 64 KiB
  * buffers, and an error there can only cut it short.
