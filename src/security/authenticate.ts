@@ -7,10 +7,11 @@
 
 import { AuthenticationError } from '../errors.js';
 import type { AddressMonitor } from './address-monitor.js';
+import { ConnectionTokens } from './connection-tokens.js';
 import { JwtVerificationError, looksLikeJwt, type JwtVerifier } from './jwt.js';
 import { ALL_PERMISSIONS, formatPermissions, permissionsForRoles } from './permissions.js';
 import type { Principal } from './principal.js';
-import type { TokenStore } from './tokens.js';
+import type { TokenStore, VerifiedToken } from './tokens.js';
 import type { UserStore } from './users.js';
 
 export const MESSAGE_REQUIRED = 'Authentication required: send HTTP Basic or Bearer credentials';
@@ -58,6 +59,11 @@ export interface AuthenticateRequest {
   /** The raw Authorization header value, if any. */
   authorization: string | undefined;
   clientAddress: string;
+  /**
+   * An object that lives as long as the client's connection, such as its socket. A Bearer
+   * token repeated on the same connection then skips its digest (see connection-tokens.ts).
+   */
+  connection?: object;
   now?: Date;
 }
 
@@ -97,6 +103,7 @@ export class Authenticator {
   private readonly addresses: AddressMonitor;
   private readonly jwt?: JwtVerifier;
   private readonly onEvent: (event: AuthEvent) => void;
+  private readonly connectionTokens = new ConnectionTokens();
 
   constructor(options: AuthenticatorOptions) {
     this.users = options.users;
@@ -161,7 +168,7 @@ export class Authenticator {
     if (this.jwt !== undefined && looksLikeJwt(credentials)) {
       return this.checkJwt(this.jwt, credentials, clientAddress, now);
     }
-    const token = this.tokens.verify(credentials, now);
+    const token = this.verifyToken(credentials, request.connection, now);
     if (token === null) {
       throw this.failAttempt(MESSAGE_INVALID, { scheme, clientAddress, reason: 'invalid' }, now);
     }
@@ -181,6 +188,28 @@ export class Authenticator {
       tokenId: token.id,
     });
     return principal;
+  }
+
+  /**
+   * Verifies an API or session token, reusing its key when the connection presented the same
+   * token last and it verified then. Returns null when the token is malformed or not valid.
+   */
+  private verifyToken(
+    credentials: string,
+    connection: object | undefined,
+    now: Date,
+  ): VerifiedToken | null {
+    const remembered =
+      connection === undefined ? undefined : this.connectionTokens.keyFor(connection, credentials);
+    const key = remembered ?? this.tokens.keyOf(credentials);
+    if (key === null) return null;
+    const token = this.tokens.verifyKey(key, now);
+    if (connection !== undefined) {
+      if (token === null) this.connectionTokens.forget(connection);
+      else if (remembered === undefined)
+        this.connectionTokens.remember(connection, credentials, key);
+    }
+    return token;
   }
 
   /**

@@ -25,7 +25,8 @@
  * schema.ts and tokens.ts, which change no stored value.
  *
  * Keys are SHA-256 digests of the tokens, never the secrets, so the cache keeps no usable
- * token in memory for longer than a request.
+ * token in memory. Only a connection's last token stays there while the connection is open
+ * (see connection-tokens.ts).
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { VerifiedToken } from './tokens.js';

@@ -288,8 +288,21 @@ export class TokenStore {
    * `sessionIdleMs` is revoked here and rejected. A successful call records the use.
    */
   verify(token: string, now: Date = new Date()): VerifiedToken | null {
+    const key = this.keyOf(token);
+    return key === null ? null : this.verifyKey(key, now);
+  }
+
+  /**
+   * Returns the key a well-formed token is stored and cached under (its SHA-256 digest in
+   * base64), or null when the token is malformed.
+   */
+  keyOf(token: string): string | null {
     if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return null;
-    const key = digestKey(token);
+    return digestKey(token);
+  }
+
+  /** Does what `verify` does, for the token whose key `keyOf` returned. */
+  verifyKey(key: string, now: Date = new Date()): VerifiedToken | null {
     const time = now.getTime();
     const cached = this.verified.get(key, time);
     if (cached !== null) return cached;

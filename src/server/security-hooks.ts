@@ -243,7 +243,11 @@ async function authenticate(
       return authenticator.authenticateCertificate(commonName, request.ip);
     }
   }
-  return authenticator.authenticate({ authorization, clientAddress: request.ip });
+  return authenticator.authenticate({
+    authorization,
+    clientAddress: request.ip,
+    connection: request.raw.socket,
+  });
 }
 
 /** Metric label of the query limits, by the setting a LimitExceededError message names. */
