@@ -228,8 +228,9 @@ describe('QuadStore exact lookups with a start table', () => {
     assert.equal(store.has(3, 104, 200 + (12 % 7), 0), true);
   });
 
-  it('checks batches longer than one lookup chunk', () => {
-    // hasMany looks probes up in chunks of 512, so 1,502 probes cross two chunk boundaries.
+  it('checks batches that wrap the look-ahead ring', () => {
+    // hasMany reads each range 16 probes ahead into a 16-slot ring, so 1,502 probes wrap it
+    // many times.
     const store = storeWithBase();
     const stored = new Set<string>();
     for (let s = 0; s < 10; s++) {
@@ -248,12 +249,32 @@ describe('QuadStore exact lookups with a start table', () => {
       probes.push(s, p, o, 0);
       expected.push(stored.has(`${s} ${p} ${o}`) ? 1 : 0);
     }
-    // In the third chunk: the quad in the delta run and the tombstoned one.
+    // Among the last 16 probes, for which nothing is read ahead: the quad in the delta run and
+    // the tombstoned one.
     probes.push(50, 101, 201, 0, 2, 103, 206, 0);
     expected.push(1, 0);
     assert.ok(expected.includes(1));
     assert.ok(expected.includes(0));
     assert.deepEqual([...store.hasMany(Uint32Array.from(probes))], expected);
+  });
+
+  it('checks batches of 0 to 40 probes', () => {
+    const store = storeWithBase();
+    store.delete(1, 101, 201, 0);
+    const probes: number[] = [];
+    for (let i = 0; i < 40; i++) probes.push(i % 12, 100 + (i % 10), 200 + ((i * 3) % 7), 0);
+    for (let count = 0; count <= 40; count++) {
+      const batch = Uint32Array.from(probes.slice(0, count * 4));
+      const expected: number[] = [];
+      for (let w = 0; w < batch.length; w += 4) {
+        expected.push(store.has(batch[w], batch[w + 1], batch[w + 2], batch[w + 3]) ? 1 : 0);
+      }
+      assert.deepEqual([...store.hasMany(batch)], expected, `${count} probes`);
+      if (count === 40) {
+        assert.ok(expected.includes(1));
+        assert.ok(expected.includes(0));
+      }
+    }
   });
 
   it('answers an empty store and an empty batch', () => {
