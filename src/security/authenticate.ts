@@ -121,6 +121,7 @@ export class Authenticator {
   async authenticate(request: AuthenticateRequest): Promise<Principal> {
     const now = request.now ?? new Date();
     const clientAddress = request.clientAddress;
+    const remembered = this.rememberedKey(request);
     const header = request.authorization?.trim() ?? '';
     if (header === '') {
       throw this.fail(MESSAGE_REQUIRED, { scheme: 'none', clientAddress, reason: 'missing' });
@@ -168,7 +169,7 @@ export class Authenticator {
     if (this.jwt !== undefined && looksLikeJwt(credentials)) {
       return this.checkJwt(this.jwt, credentials, clientAddress, now);
     }
-    const token = this.verifyToken(credentials, request.connection, now);
+    const token = this.verifyToken(credentials, remembered, request, now);
     if (token === null) {
       throw this.failAttempt(MESSAGE_INVALID, { scheme, clientAddress, reason: 'invalid' }, now);
     }
@@ -191,23 +192,38 @@ export class Authenticator {
   }
 
   /**
-   * Verifies an API or session token, reusing its key when the connection presented the same
-   * token last and it verified then. Returns null when the token is malformed or not valid.
+   * Returns the cache key of the request's token when its connection sent the same
+   * Authorization header last and that token verified. Otherwise it drops the connection's
+   * entry, so no token stays stored past a request with other credentials or none.
+   */
+  private rememberedKey(request: AuthenticateRequest): string | undefined {
+    const connection = request.connection;
+    if (connection === undefined) return undefined;
+    const key = this.connectionTokens.keyFor(connection, request.authorization ?? '');
+    if (key === undefined) this.connectionTokens.forget(connection);
+    return key;
+  }
+
+  /**
+   * Verifies an API or session token, with the key `rememberedKey` returned when there is one,
+   * and remembers the token for the request's connection when it verifies. Returns null when
+   * the token is malformed or not valid.
    */
   private verifyToken(
     credentials: string,
-    connection: object | undefined,
+    remembered: string | undefined,
+    request: AuthenticateRequest,
     now: Date,
   ): VerifiedToken | null {
-    const remembered =
-      connection === undefined ? undefined : this.connectionTokens.keyFor(connection, credentials);
     const key = remembered ?? this.tokens.keyOf(credentials);
     if (key === null) return null;
     const token = this.tokens.verifyKey(key, now);
+    const connection = request.connection;
     if (connection !== undefined) {
       if (token === null) this.connectionTokens.forget(connection);
-      else if (remembered === undefined)
-        this.connectionTokens.remember(connection, credentials, key);
+      else if (remembered === undefined) {
+        this.connectionTokens.remember(connection, request.authorization ?? '', key);
+      }
     }
     return token;
   }

@@ -10,14 +10,16 @@
  * authentication raised the server's CPU time by about 11 µs per request. The part beyond the
  * digest's own time is likely cache misses in the code that runs after it, an estimate.
  *
- * A connection keeps its token in memory until it sends another or closes, and no longer: the
- * entries are weakly keyed by the connection's socket. A reverse proxy that sends the requests
+ * A connection keeps its token in memory until a request on it carries another Authorization
+ * header or none, the token fails verification, or the connection closes: the entries are
+ * weakly keyed by the connection's socket. A reverse proxy that sends the requests
  * of several users over one connection only replaces the entry on each change of token.
  */
 
 /** One connection's last verified token. */
 interface ConnectionToken {
-  readonly credentials: string;
+  /** The whole Authorization header that carried the token. */
+  readonly header: string;
   readonly key: string;
 }
 
@@ -36,21 +38,24 @@ function equalInConstantTime(a: string, b: string): boolean {
 export class ConnectionTokens {
   private readonly entries = new WeakMap<object, ConnectionToken>();
 
-  /** Returns the cache key of `credentials` when the connection's last verified token is it. */
-  keyFor(connection: object, credentials: string): string | undefined {
+  /**
+   * Returns the cache key of the token in an Authorization header when the connection's last
+   * verified token came in the same header.
+   */
+  keyFor(connection: object, header: string): string | undefined {
     const entry = this.entries.get(connection);
-    if (entry === undefined || !equalInConstantTime(entry.credentials, credentials)) {
+    if (entry === undefined || !equalInConstantTime(entry.header, header)) {
       return undefined;
     }
     return entry.key;
   }
 
-  /** Remembers a token the connection presented and that verified. */
-  remember(connection: object, credentials: string, key: string): void {
-    this.entries.set(connection, { credentials, key });
+  /** Remembers the header of a token the connection presented and that verified. */
+  remember(connection: object, header: string, key: string): void {
+    this.entries.set(connection, { header, key });
   }
 
-  /** Forgets the connection's token, after it failed verification. */
+  /** Forgets the connection's token, after other credentials or a failed verification. */
   forget(connection: object): void {
     this.entries.delete(connection);
   }

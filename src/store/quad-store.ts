@@ -212,8 +212,8 @@ export class QuadStore extends QuadReader {
     const count = records.length / RECORD_WORDS;
     // An empty store contains none of them, as on the first load of a data dir.
     if (this.quadCount === 0) return present ? 0 : count;
-    // One batched lookup, which goes through the start table in chunks, instead of one has()
-    // per record.
+    // One batched lookup, which reads the start table ahead of its searches, instead of one
+    // has() per record.
     const found = new Uint8Array(count);
     this.indexes[SPOG].hasMany(records, found);
     const expected = present ? 1 : 0;

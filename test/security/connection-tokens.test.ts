@@ -16,6 +16,10 @@ import { openTestDatabase, type TestDatabase } from './helpers.js';
 const T0 = new Date('2026-01-01T00:00:00Z');
 const ADDRESS = '127.0.0.1';
 
+function basicHeader(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+}
+
 function later(milliseconds: number): Date {
   return new Date(T0.getTime() + milliseconds);
 }
@@ -128,6 +132,24 @@ describe('Authenticator with a connection', () => {
     assert.equal((await bearer(alice.token, connection, later(0))).username, 'alice');
     assert.equal((await bearer(bob.token, connection, later(1))).username, 'bob');
     assert.equal((await bearer(alice.token, connection, later(2))).username, 'alice');
+  });
+
+  it('forgets a token after other credentials', async () => {
+    const headers = [
+      '',
+      basicHeader('alice', 'wrong password'),
+      'Bearer not-a-token',
+      'Bearer a.b.c',
+    ];
+    for (const header of headers) {
+      const connection = {};
+      await bearer(alice.token, connection, later(0));
+      await authenticator
+        .authenticate({ authorization: header, clientAddress: ADDRESS, connection, now: later(1) })
+        .catch(() => undefined);
+      const memo = authenticator['connectionTokens'];
+      assert.equal(memo.keyFor(connection, `Bearer ${alice.token}`), undefined, header);
+    }
   });
 
   it('rejects a wrong token after a valid one', async () => {
