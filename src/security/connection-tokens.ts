@@ -35,6 +35,7 @@ function equalInConstantTime(a: string, b: string): boolean {
   return difference === 0;
 }
 
+/** The last verified token of each open connection, weakly keyed by the connection. */
 export class ConnectionTokens {
   private readonly entries = new WeakMap<object, ConnectionToken>();
 
@@ -55,7 +56,7 @@ export class ConnectionTokens {
     this.entries.set(connection, { header, key });
   }
 
-  /** Forgets the connection's token, after other credentials or a failed verification. */
+  /** Drops the connection's token, after other credentials or a failed verification. */
   forget(connection: object): void {
     this.entries.delete(connection);
   }

@@ -301,7 +301,7 @@ export class TokenStore {
     return digestKey(token);
   }
 
-  /** Does what `verify` does, for the token whose key `keyOf` returned. */
+  /** Verifies the token whose key `keyOf` returned, as `verify` does. */
   verifyKey(key: string, now: Date = new Date()): VerifiedToken | null {
     const time = now.getTime();
     const cached = this.verified.get(key, time);
