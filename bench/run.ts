@@ -19,26 +19,26 @@ import { measureHttp } from './http.js';
 import { httpTable } from './http-table.js';
 import { LOAD_SECTION_TEXT, measureLoad, loadTable } from './load.js';
 import { measureOpenMemory, OPEN_MEMORY_TEXT, openMemoryTable } from './open-memory.js';
-import { lookupTable, measureLookups, type LoadedStores } from './lookups.js';
 import { isFullRun, parseOptions, type Options } from './options.js';
 import { measureQueries, queryTable, writeClosure } from './queries.js';
 import { formatNumber } from './stats.js';
 import { renderReport, watchLoad, type Figure, type Section } from './report.js';
-import { ROOT, loadN3, loadOxigraph, loadSevenTick, readNTriples } from './stores.js';
+import { ROOT } from './stores.js';
 
 /** Heap limit and time limit of an optional section's child process. */
 const SECTION_HEAP_MB = 12_000;
 const SECTION_TIMEOUT_MS = 3_600_000;
 
 /**
- * Runs an optional section module written elsewhere in a child process (section-child.ts),
- * which imports it dynamically. Returns undefined when the module's file does not exist.
+ * Runs a section module in a child process (section-child.ts), which imports it dynamically.
+ * The child's output before its result line is echoed. Returns undefined when the module's
+ * file does not exist.
  */
 function runOptionalSection(
   file: string,
   exportName: string,
   options: Options,
-): string | undefined {
+): SectionOutput | undefined {
   if (!existsSync(path.join(ROOT, 'bench', file))) return undefined;
   const child = spawnSync(
     process.execPath,
@@ -64,13 +64,11 @@ function runOptionalSection(
     const reason = child.error?.message ?? `exit status ${child.status}, signal ${child.signal}`;
     throw new Error(`bench/${file} failed in its child process (${reason})`);
   }
-  const line = child.stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(line) as string;
-}
-
-async function loadStoresInProcess(data: Options['data']): Promise<LoadedStores> {
-  const text = readNTriples(data);
-  return { seven: await loadSevenTick(text), oxigraph: loadOxigraph(text), n3: loadN3(text) };
+  const lines = child.stdout.trim().split('\n');
+  const result = JSON.parse(lines.pop() ?? '') as string | SectionOutput;
+  const echoed = lines.join('\n').trim();
+  if (echoed !== '') console.log(echoed);
+  return typeof result === 'string' ? { body: result } : result;
 }
 
 interface SectionOutput {
@@ -126,8 +124,6 @@ async function main(): Promise<void> {
     });
   }
 
-  // HTTP runs before the lookups load the stores into this process, so their heap does not slow
-  // the autocannon client.
   if (wants('http')) {
     await section('HTTP', async () => {
       const results = await measureHttp(options.data, options.runs, options.httpSeconds);
@@ -188,32 +184,16 @@ async function main(): Promise<void> {
     });
   }
 
-  if (wants('lookups')) {
-    await section('Lookups', async () => {
-      console.log('Loading 7T, Oxigraph and N3.Store in this process');
-      const stores = await loadStoresInProcess(options.data);
-      const table = lookupTable(await measureLookups(stores, options.runs));
-      const body =
-        'All three stores are loaded in the bench process. Probes: about 10,000 stored ' +
-        'triples sampled evenly from the data, plus as many triples made by giving each the ' +
-        'object of the next probe (mostly absent). Every engine starts from RDF/JS terms: 7T ' +
-        'looks the terms up in its dictionary, and decodes pattern results back to terms. ' +
-        'Oxigraph and N3.Store have no batch ASK, so the batched rows send one SPARQL ' +
-        '`SELECT` with a `VALUES` block per 1,000 probes.\n\n' +
-        table.markdown;
-      return { body, figures: table.figures };
-    });
-  }
-
   for (const [name, title, file, exportName] of [
+    ['lookups', 'Lookups', 'lookups.ts', 'runLookupsSection'],
     ['shacl', 'SHACL validation', 'shacl.ts', 'runShaclBench'],
     ['reasoning', 'Reasoning', 'reasoning.ts', 'runReasoningBench'],
   ] as const) {
     if (!wants(name)) continue;
     await section(title, async () => {
-      const body = runOptionalSection(file, exportName, options);
-      if (body === undefined) console.log(`Skipping ${name}: bench/${file} does not exist`);
-      return body === undefined ? undefined : { body };
+      const output = runOptionalSection(file, exportName, options);
+      if (output === undefined) console.log(`Skipping ${name}: bench/${file} does not exist`);
+      return output;
     });
   }
 
