@@ -323,9 +323,9 @@ export function lookupTable(rows: LookupRow[]): { markdown: string; figures: Fig
 
 /**
  * Runs the whole lookups section, for bench/section-child.ts: loads the three stores into this
- * process and returns the section's markdown and chart figures. The section runs in a fresh
- * process because in the bench process, after the other sections, hasMany on ids measured
- * 15.4M/s and 18.0M/s in two full runs against 19.2M/s to 21.2M/s when it ran alone.
+ * process and returns the section's markdown and chart figures. Like the other sections, it
+ * runs in its own process, so its heap (over 1 GiB for N3.Store on LUBM(8)) and JIT state stay
+ * out of the bench process.
  */
 export async function runLookupsSection(options: {
   data: DataName;
