@@ -8,6 +8,9 @@ import { commentEnd, skipString } from './query-text.js';
 
 const ESCAPE = /\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})/g;
 
+/** The escapes of LF and CR, which end a comment. */
+const ESCAPED_LINE_END = /\\u000[AaDd]|\\U0000000[AaDd]/g;
+
 /** An IRIREF whose characters may include codepoint escapes. */
 // IRIREF excludes the control characters U+0000 to U+0020, so the class must name them.
 // eslint-disable-next-line no-control-regex
@@ -16,7 +19,8 @@ const IRI_WITH_ESCAPES = /<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-
 /**
  * Decodes the codepoint escapes of a query outside string literals and comments. Escapes
  * inside string literals are left to the parser, which decodes them as part of the string,
- * so `"\u0022"` stays a string that contains a quote instead of ending the literal.
+ * so `"\u0022"` stays a string that contains a quote instead of ending the literal. In a
+ * comment, only an escaped line end is decoded, because it ends the comment.
  * Throws SparqlSyntaxError for an escape above U+10FFFF.
  * NOTE: error positions that the parser reports after a decoded escape refer to the decoded
  * text, so their columns can be smaller than in the text the client sent.
@@ -33,6 +37,15 @@ export function decodeCodepointEscapes(text: string): string {
       end = skipString(text, i);
     } else if (char === '#') {
       end = commentEnd(text, i);
+      // Escapes are decoded before parsing, so an escaped line end ends the comment too.
+      ESCAPED_LINE_END.lastIndex = i;
+      const escaped = ESCAPED_LINE_END.exec(text);
+      if (escaped !== null && escaped.index < end) {
+        out += decodeSpan(text.slice(start, i)) + text.slice(i, escaped.index);
+        start = escaped.index;
+        i = escaped.index + escaped[0].length;
+        continue;
+      }
     } else if (char === '\\' && text[i + 1] !== 'u' && text[i + 1] !== 'U') {
       // Outside strings and IRIs, any other backslash escapes one character of a local name
       // (`ex:a\'b`), which must not open a string.

@@ -36,6 +36,16 @@ describe('decodeCodepointEscapes', () => {
     assert.equal(decodeCodepointEscapes(text), "# don't <\\u0078>\n<x>");
   });
 
+  it('ends a comment at an escaped line end', () => {
+    assert.equal(decodeCodepointEscapes('# c \\u000A<\\u0078>'), '# c \n<x>');
+    assert.equal(decodeCodepointEscapes('# c \\U0000000d<\\u0078>'), '# c \r<x>');
+  });
+
+  it('parses a query after an escaped line end in a comment', () => {
+    const parsed = parseQuery('SELECT * # c \\u000A WHERE { ?s ?p ?o }');
+    assert.equal(parsed.queryType, 'SELECT');
+  });
+
   it('keeps # inside an IRI', () => {
     assert.equal(
       decodeCodepointEscapes('<http://e/#\\u0078> "\\u0078"'),
