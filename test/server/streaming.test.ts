@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { collectBytes, prefetch, toByteStream } from '../../src/server/streaming.js';
+import { collectAll } from '../helpers/async-items.js';
 
 async function* numbers(count: number, failAt?: number): AsyncGenerator<number> {
   for (let i = 0; i < count; i++) {
@@ -9,29 +10,23 @@ async function* numbers(count: number, failAt?: number): AsyncGenerator<number> 
   }
 }
 
-async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const values: T[] = [];
-  for await (const item of items) values.push(item);
-  return values;
-}
-
 describe('prefetch', () => {
   it('is complete when the source ends within the count', async () => {
     const items = await prefetch(numbers(3), 4);
     assert.equal(items.complete, true);
-    assert.deepEqual(await all(items), [0, 1, 2]);
+    assert.deepEqual(await collectAll(items), [0, 1, 2]);
   });
 
   it('is incomplete at exactly the count', async () => {
     const items = await prefetch(numbers(3), 3);
     assert.equal(items.complete, false);
-    assert.deepEqual(await all(items), [0, 1, 2]);
+    assert.deepEqual(await collectAll(items), [0, 1, 2]);
   });
 
   it('replays, then continues a longer source', async () => {
     const items = await prefetch(numbers(5), 3);
     assert.equal(items.complete, false);
-    assert.deepEqual(await all(items), [0, 1, 2, 3, 4]);
+    assert.deepEqual(await collectAll(items), [0, 1, 2, 3, 4]);
   });
 
   it('raises an error among the first items at once', async () => {
@@ -64,7 +59,7 @@ describe('toByteStream', () => {
     async function* chunks() {
       for (let i = 0; i < 100; i++) yield 'y'.repeat(100);
     }
-    const buffers = await all(toByteStream(chunks(), 1000));
+    const buffers = await collectAll(toByteStream(chunks(), 1000));
     assert.equal(buffers.length, 10);
     assert.equal(Buffer.concat(buffers).length, 10_000);
   });

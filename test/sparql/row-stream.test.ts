@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { LimitExceededError, QueryCancelledError, QueryTimeoutError } from '../../src/errors.js';
 import { PAUSE, QueryContext, type Pause } from '../../src/sparql/context.js';
 import { RowStream } from '../../src/sparql/row-stream.js';
+import { collectAll } from '../helpers/async-items.js';
 import { storeDatasetFromTrig } from './helpers.js';
 
 const dataset = storeDatasetFromTrig('');
@@ -28,17 +29,11 @@ function tracked(items: readonly (number | Pause)[], failAt?: number) {
   return { state, source: generate() };
 }
 
-async function collect<R>(stream: AsyncIterable<R>): Promise<R[]> {
-  const values: R[] = [];
-  for await (const value of stream) values.push(value);
-  return values;
-}
-
 describe('RowStream', () => {
   it('maps every item and closes the generator', async () => {
     const { state, source } = tracked([1, 2, 3]);
     const stream = new RowStream(context(), source, 10, 'Result rows', (n: number) => n * 10);
-    assert.deepEqual(await collect(stream), [10, 20, 30]);
+    assert.deepEqual(await collectAll(stream), [10, 20, 30]);
     assert.equal(state.finished, true);
     assert.equal(state.closed, true);
   });
@@ -46,7 +41,7 @@ describe('RowStream', () => {
   it('waits out pauses and keeps the order', async () => {
     const { source } = tracked([PAUSE, 1, PAUSE, PAUSE, 2, PAUSE]);
     const stream = new RowStream(context(), source, 10, 'Result rows', (n: number) => n);
-    assert.deepEqual(await collect(stream), [1, 2]);
+    assert.deepEqual(await collectAll(stream), [1, 2]);
   });
 
   it('queues requests made during a pause', async () => {
@@ -78,7 +73,7 @@ describe('RowStream', () => {
   it('rejects past the row limit and closes the generator', async () => {
     const { state, source } = tracked([1, 2, 3]);
     const stream = new RowStream(context(), source, 2, 'Result rows', (n: number) => n);
-    await assert.rejects(collect(stream), LimitExceededError);
+    await assert.rejects(collectAll(stream), LimitExceededError);
     assert.equal(state.closed, true);
   });
 
