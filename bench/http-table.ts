@@ -67,8 +67,8 @@ export function httpTable(results: HttpResults): string {
     `Called directly in the server process, \`Authenticator.authenticate\` takes ` +
       `${formatNumber(results.authenticateMicros)} µs per Bearer session token on a new ` +
       `connection and ${formatNumber(results.authenticateRepeatMicros)} µs when the token ` +
-      'repeats on one connection (means of 20,000 calls, which queue their audit entries but ' +
-      'do not wait for them to be durable). That ' +
+      'repeats on one connection. Both are means of 20,000 calls, which queue their audit ' +
+      'entries but do not wait for them to be durable. That ' +
       'loop keeps the code and data in the CPU caches and reads `PRAGMA data_version` once for ' +
       'all the calls of a millisecond. Under HTTP load, the query and HTTP work of each request ' +
       'run between two authentications and can evict that code and data from the caches. At ' +

@@ -34,7 +34,7 @@ const SECTION_TIMEOUT_MS = 3_600_000;
  * The child's output before its result line is echoed. Returns undefined when the module's
  * file does not exist.
  */
-function runOptionalSection(
+function runChildSection(
   file: string,
   exportName: string,
   options: Options,
@@ -191,7 +191,7 @@ async function main(): Promise<void> {
   ] as const) {
     if (!wants(name)) continue;
     await section(title, async () => {
-      const output = runOptionalSection(file, exportName, options);
+      const output = runChildSection(file, exportName, options);
       if (output === undefined) console.log(`Skipping ${name}: bench/${file} does not exist`);
       return output;
     });

@@ -108,7 +108,7 @@ describe('Authenticator with a connection', () => {
     await assert.rejects(bearer(alice.token, connection, later(1)), AuthenticationFailedError);
   });
 
-  it('rejects a repeated token revoked by another process', async () => {
+  it('rejects a token revoked by another connection', async () => {
     const connection = {};
     await bearer(alice.token, connection, later(0));
     const other = new Database(handle.file);
@@ -117,7 +117,8 @@ describe('Authenticator with a connection', () => {
     } finally {
       other.close();
     }
-    // Another process's commit applies from the next millisecond on.
+    // A commit by another database connection, as by another process, applies from the next
+    // millisecond on.
     await assert.rejects(bearer(alice.token, connection, later(1)), AuthenticationFailedError);
   });
 
