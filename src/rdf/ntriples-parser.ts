@@ -39,6 +39,13 @@ import { DEFAULT_GRAPH_KEY, RDF_LANG_STRING, RDF_NS, XSD_STRING } from './terms.
 import { finishKeyHash, hashAscii, KEY_HASH_PRIME, KEY_HASH_SEED } from '../store/key-hash.js';
 import { copyBytes, RecentTerms, sameBytes } from './ntriples-recent-terms.js';
 
+/**
+ * The key hash's constants as constants of this module, which V8 folds into the scan loop
+ * instead of reading an imported binding on every word (see RECORD_WORDS in radix-sort.ts).
+ */
+const HASH_SEED = KEY_HASH_SEED;
+const HASH_PRIME = KEY_HASH_PRIME;
+
 /** Receives one statement as terms; `graph` is the default graph's term when there is none. */
 export type QuadHandler<T> = (subject: T, predicate: T, object: T, graph: T) => void;
 
@@ -448,12 +455,12 @@ export class NQuadsParser<T = string> {
     // Four bytes at a time while none of them stops the scan, hashing each word as hashKey
     // does. The word that contains the closing ">" ends this loop, so what remains of the key
     // is under four bytes, which hashKey hashes one at a time.
-    let hash = KEY_HASH_SEED;
+    let hash = HASH_SEED;
     let i = start;
     while (i + 4 <= end) {
       const word = view.getInt32(i, true);
       if ((IRI_STOP_PAIR[word & 0xffff] | IRI_STOP_PAIR[word >>> 16]) !== 0) break;
-      hash = Math.imul(hash ^ word, KEY_HASH_PRIME);
+      hash = Math.imul(hash ^ word, HASH_PRIME);
       i += 4;
     }
     const wordsEnd = i;
@@ -463,7 +470,7 @@ export class NQuadsParser<T = string> {
       const c = b[i];
       if (c === GREATER) {
         if (!this.escaped && !this.nonAscii) {
-          for (let k = wordsEnd; k < i; k++) hash = Math.imul(hash ^ b[k], KEY_HASH_PRIME);
+          for (let k = wordsEnd; k < i; k++) hash = Math.imul(hash ^ b[k], HASH_PRIME);
           this.hash = finishKeyHash(hash);
         }
         return i;

@@ -19,6 +19,9 @@ import {
 import { findInRange } from './start-table.js';
 import type { QuadCursor, TermId } from './types.js';
 
+/** RECORD_WORDS as a constant of this module (see radix-sort.ts). */
+const WORDS = RECORD_WORDS;
+
 const EMPTY = new Uint32Array(0);
 
 /** Without a start table, batches at least this large are sorted and merged with the runs. */
@@ -118,16 +121,16 @@ export class IndexRuns {
    * binary searched one probe at a time.
    */
   hasMany(records: Uint32Array, found: Uint8Array): void {
-    const count = records.length / RECORD_WORDS;
+    const count = records.length / WORDS;
     if (this.starts.length > 0) {
       this.hasEachByStarts(records, found);
       return;
     }
     const k3 = count > 0 ? records[3] : 0;
     let sameK3 = count >= SORTED_PROBES_MIN;
-    for (let w = 3; sameK3 && w < records.length; w += RECORD_WORDS) sameK3 = records[w] === k3;
+    for (let w = 3; sameK3 && w < records.length; w += WORDS) sameK3 = records[w] === k3;
     if (!sameK3) {
-      for (let i = 0, w = 0; i < count; i++, w += RECORD_WORDS) {
+      for (let i = 0, w = 0; i < count; i++, w += WORDS) {
         if (this.has(records[w], records[w + 1], records[w + 2], records[w + 3])) found[i] = 1;
       }
       return;
@@ -135,7 +138,7 @@ export class IndexRuns {
     // All probes share column 3, so that column can carry each probe's position while a radix
     // sort on the first three orders them.
     const probes = allocateRecords(count);
-    for (let i = 0, w = 0; i < count; i++, w += RECORD_WORDS) {
+    for (let i = 0, w = 0; i < count; i++, w += WORDS) {
       probes[w] = records[w];
       probes[w + 1] = records[w + 1];
       probes[w + 2] = records[w + 2];
@@ -160,27 +163,27 @@ export class IndexRuns {
     const delta = this.delta;
     const deltaCount = this.deltaCount;
     const ring = aheadRanges;
-    const probeCount = records.length / RECORD_WORDS;
+    const probeCount = records.length / WORDS;
     let touched = 0;
 
     // A column-0 value beyond the table gets the empty range at its end.
     for (let i = 0; i < LOOKAHEAD && i < probeCount; i++) {
-      const k0 = Math.min(records[i * RECORD_WORDS], limit);
+      const k0 = Math.min(records[i * WORDS], limit);
       ring[i * 2] = starts[k0];
       ring[i * 2 + 1] = k0 < limit ? starts[k0 + 1] : starts[k0];
     }
 
-    for (let i = 0, w = 0; i < probeCount; i++, w += RECORD_WORDS) {
+    for (let i = 0, w = 0; i < probeCount; i++, w += WORDS) {
       const slot = (i & (LOOKAHEAD - 1)) * 2;
       const from = ring[slot];
       const to = ring[slot + 1];
       if (i + LOOKAHEAD < probeCount) {
-        const ahead = Math.min(records[w + LOOKAHEAD * RECORD_WORDS], limit);
+        const ahead = Math.min(records[w + LOOKAHEAD * WORDS], limit);
         const aheadFrom = starts[ahead];
         const aheadTo = ahead < limit ? starts[ahead + 1] : aheadFrom;
         ring[slot] = aheadFrom;
         ring[slot + 1] = aheadTo;
-        touched ^= base[Math.min((aheadFrom + aheadTo) >>> 1, lastRecord) * RECORD_WORDS];
+        touched ^= base[Math.min((aheadFrom + aheadTo) >>> 1, lastRecord) * WORDS];
       }
       const k1 = records[w + 1];
       const k2 = records[w + 2];
@@ -205,7 +208,7 @@ export class IndexRuns {
   private hasSorted(probes: Uint32Array, probeCount: number, k3: number, found: Uint8Array): void {
     let b = 0;
     let d = 0;
-    for (let k = 0, w = 0; k < probeCount; k++, w += RECORD_WORDS) {
+    for (let k = 0, w = 0; k < probeCount; k++, w += WORDS) {
       const k0 = probes[w]!;
       const k1 = probes[w + 1]!;
       const k2 = probes[w + 2]!;
@@ -289,8 +292,8 @@ export class IndexRuns {
     let b = 0;
     let d = 0;
     while (b < this.baseCount || d < this.deltaCount) {
-      const fromBase = b < this.baseCount ? this.base[b * RECORD_WORDS] : Infinity;
-      const fromDelta = d < this.deltaCount ? this.delta[d * RECORD_WORDS] : Infinity;
+      const fromBase = b < this.baseCount ? this.base[b * WORDS] : Infinity;
+      const fromDelta = d < this.deltaCount ? this.delta[d * WORDS] : Infinity;
       const value = Math.min(fromBase, fromDelta);
       if (this.count(1, value, 0, 0, 0) > 0) values.push(value);
       b = upperBound(this.base, b, this.baseCount, 1, value, 0, 0, 0);
@@ -342,9 +345,9 @@ export class IndexCursor implements QuadCursor {
       if (takeBase) {
         const i = this.basePosition++;
         if (this.tombstones !== undefined && isSet(this.tombstones, i)) continue;
-        this.load(this.base, i * RECORD_WORDS);
+        this.load(this.base, i * WORDS);
       } else {
-        this.load(this.delta, this.deltaPosition++ * RECORD_WORDS);
+        this.load(this.delta, this.deltaPosition++ * WORDS);
       }
       return true;
     }

@@ -28,6 +28,9 @@ import { IndexRuns, type IndexCursor } from './index-runs.js';
 import { findRecord, lowerBound, mergeInto, mergeRecords } from './record-runs.js';
 import { buildStartTable, startTableStorage, updateStartTable } from './start-table.js';
 
+/** RECORD_WORDS as a constant of this module (see radix-sort.ts). */
+const WORDS = RECORD_WORDS;
+
 export interface QuadIndexOptions {
   /** Maximum records in the delta run before it is merged into the base run; default 16,384. */
   maxDeltaQuads?: number;
@@ -109,8 +112,8 @@ export class QuadIndex {
 
     const at = lowerBound(this.runs.delta, 0, this.runs.deltaCount, 4, k0, k1, k2, k3);
     const delta = this.writableDelta(this.runs.deltaCount + 1);
-    const w = at * RECORD_WORDS;
-    delta.copyWithin(w + RECORD_WORDS, w, this.runs.deltaCount * RECORD_WORDS);
+    const w = at * WORDS;
+    delta.copyWithin(w + WORDS, w, this.runs.deltaCount * WORDS);
     delta[w] = k0;
     delta[w + 1] = k1;
     delta[w + 2] = k2;
@@ -125,8 +128,8 @@ export class QuadIndex {
     const d = findRecord(this.runs.delta, this.runs.deltaCount, k0, k1, k2, k3);
     if (d >= 0) {
       const delta = this.writableDelta(this.runs.deltaCount);
-      const w = d * RECORD_WORDS;
-      delta.copyWithin(w, w + RECORD_WORDS, this.runs.deltaCount * RECORD_WORDS);
+      const w = d * WORDS;
+      delta.copyWithin(w, w + WORDS, this.runs.deltaCount * WORDS);
       this.runs.deltaCount--;
       return;
     }
@@ -156,7 +159,7 @@ export class QuadIndex {
 
   /** Removes `count` records (in this index's column order), all present and distinct. */
   removeMany(records: Uint32Array, count: number): void {
-    for (let r = 0; r < count * RECORD_WORDS; r += RECORD_WORDS) {
+    for (let r = 0; r < count * WORDS; r += WORDS) {
       const d = findRecord(
         this.runs.delta,
         this.runs.deltaCount,
@@ -251,15 +254,15 @@ export class QuadIndex {
 
   /** Returns the delta buffer, unshared and with room for `records` records. */
   private writableDelta(records: number): Uint32Array {
-    const needed = records * RECORD_WORDS;
+    const needed = records * WORDS;
     if (this.deltaShared || needed > this.runs.delta.length) {
       // Grow by doubling only when full, so copies for shared runs keep their capacity.
       const capacity =
         needed > this.runs.delta.length
-          ? Math.max(needed, this.runs.delta.length * 2, 64 * RECORD_WORDS)
+          ? Math.max(needed, this.runs.delta.length * 2, 64 * WORDS)
           : this.runs.delta.length;
       const copy = new Uint32Array(capacity);
-      copy.set(this.runs.delta.subarray(0, this.runs.deltaCount * RECORD_WORDS));
+      copy.set(this.runs.delta.subarray(0, this.runs.deltaCount * WORDS));
       this.runs.delta = copy;
       this.deltaShared = false;
     }
@@ -289,7 +292,7 @@ export class QuadIndex {
    */
   private rebuild(extra: Uint32Array, count: number): void {
     if (this.runs.baseCount === 0 && this.runs.deltaCount === 0 && count > 0) {
-      const words = count * RECORD_WORDS;
+      const words = count * WORDS;
       this.clear();
       this.runs.base = extra.length === words ? extra : extra.slice(0, words);
       this.runs.baseCount = count;
@@ -307,7 +310,7 @@ export class QuadIndex {
     // gets an exact buffer, so loading files does not leave a second copy of each run behind.
     const incremental = count === 0;
     let target = incremental ? this.spare : EMPTY;
-    if (target.length < liveCount * RECORD_WORDS) {
+    if (target.length < liveCount * WORDS) {
       // Headroom of 1/8 lets the next few incremental rebuilds reuse this buffer as it grows.
       target = allocateRecords(incremental ? liveCount + (liveCount >>> 3) : liveCount);
     }

@@ -37,6 +37,9 @@ import { QuadReader } from './quad-reader.js';
 import { QuadStoreSnapshot } from './snapshot.js';
 import { DEFAULT_GRAPH_ID, type TermId } from './types.js';
 
+/** RECORD_WORDS as a constant of this module (see radix-sort.ts). */
+const WORDS = RECORD_WORDS;
+
 export type QuadStoreOptions = QuadIndexOptions;
 
 /**
@@ -181,9 +184,9 @@ export class QuadStore extends QuadReader {
 
   /** Builds the G-first orderings from SPOG, before the first quad of a named graph. */
   private buildGraphOrderings(): void {
-    const all = new Uint32Array(this.quadCount * RECORD_WORDS);
+    const all = new Uint32Array(this.quadCount * WORDS);
     const cursor = this.indexes[SPOG].cursor(0, 0, 0, 0, 0);
-    for (let w = 0; cursor.next(); w += RECORD_WORDS) {
+    for (let w = 0; cursor.next(); w += WORDS) {
       all[w] = cursor.s;
       all[w + 1] = cursor.p;
       all[w + 2] = cursor.o;
@@ -201,7 +204,7 @@ export class QuadStore extends QuadReader {
     checkPacked(quads);
     const records = radixSortRecords(permuteQuads(quads, ORDERING_COLUMNS[SPOG]));
     const distinct = dedupeSortedRecords(records);
-    return records.subarray(0, distinct * RECORD_WORDS);
+    return records.subarray(0, distinct * WORDS);
   }
 
   /**
@@ -209,7 +212,7 @@ export class QuadStore extends QuadReader {
    * in place; returns how many remain at the front.
    */
   private keepWhere(records: Uint32Array, present: boolean): number {
-    const count = records.length / RECORD_WORDS;
+    const count = records.length / WORDS;
     // An empty store contains none of them, as on the first load of a data dir.
     if (this.quadCount === 0) return present ? 0 : count;
     // One batched lookup, which reads the start table ahead of its searches, instead of one
@@ -218,17 +221,17 @@ export class QuadStore extends QuadReader {
     this.indexes[SPOG].hasMany(records, found);
     const expected = present ? 1 : 0;
     let kept = 0;
-    for (let i = 0, r = 0; i < count; i++, r += RECORD_WORDS) {
+    for (let i = 0, r = 0; i < count; i++, r += WORDS) {
       if (found[i] !== expected) continue;
-      if (kept !== r) records.copyWithin(kept, r, r + RECORD_WORDS);
-      kept += RECORD_WORDS;
+      if (kept !== r) records.copyWithin(kept, r, r + WORDS);
+      kept += WORDS;
     }
-    return kept / RECORD_WORDS;
+    return kept / WORDS;
   }
 
   /** Inserts or removes sorted, distinct SPOG records (all absent, or all present) everywhere. */
   private applyBatch(spog: Uint32Array, count: number, insert: boolean): void {
-    const records = spog.subarray(0, count * RECORD_WORDS);
+    const records = spog.subarray(0, count * WORDS);
     const plan = isSingleGraph(records) ? SINGLE_GRAPH_BATCH_PLAN : BATCH_PLAN;
     const sorted: Uint32Array[] = [];
     for (const ordering of BUILD_ORDER) {
@@ -249,7 +252,7 @@ export class QuadStore extends QuadReader {
 }
 
 function allInDefaultGraph(records: Uint32Array, count: number): boolean {
-  for (let w = 3; w < count * RECORD_WORDS; w += RECORD_WORDS) {
+  for (let w = 3; w < count * WORDS; w += WORDS) {
     if (records[w] !== DEFAULT_GRAPH_ID) return false;
   }
   return true;
@@ -257,6 +260,6 @@ function allInDefaultGraph(records: Uint32Array, count: number): boolean {
 
 function isSingleGraph(records: Uint32Array): boolean {
   const g = records[3];
-  for (let w = 7; w < records.length; w += RECORD_WORDS) if (records[w] !== g) return false;
+  for (let w = 7; w < records.length; w += WORDS) if (records[w] !== g) return false;
   return true;
 }

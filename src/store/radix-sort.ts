@@ -11,7 +11,15 @@
  * and its groups are short, as the subjects of a parsed document are.
  */
 
-/** Number of uint32 words per record. */
+/**
+ * Number of uint32 words per record.
+ *
+ * Modules that index records in hot loops copy it into a constant of their own
+ * (`const WORDS = RECORD_WORDS`). V8 reads an imported binding through a cell, with a check
+ * that it is initialised, on every use; a module's own constant folds into the optimized code.
+ * In the SPOG start-table search, with Node 20, the copy made batched lookups on LUBM(8) about
+ * 15% faster (median of five alternating process runs each).
+ */
 export const RECORD_WORDS = 4;
 
 /** Below this many records an insertion sort beats zeroing a 65,536-bucket histogram. */

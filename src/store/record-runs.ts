@@ -4,6 +4,9 @@
  */
 import { allocateRecords, compareRecords, RECORD_WORDS } from './radix-sort.js';
 
+/** RECORD_WORDS as a constant of this module (see radix-sort.ts). */
+const WORDS = RECORD_WORDS;
+
 export function isSet(bits: Uint32Array, i: number): boolean {
   return bits.length > 0 && (bits[i >>> 5] & (1 << (i & 31))) !== 0;
 }
@@ -43,7 +46,7 @@ export function comparePrefix(
   k2: number,
   k3: number,
 ): number {
-  const w = r * RECORD_WORDS;
+  const w = r * WORDS;
   let order = records[w] - k0;
   if (order !== 0 || length === 1) return order;
   order = records[w + 1] - k1;
@@ -148,7 +151,7 @@ export function mergeInto(
     w = copyRecord(b, j, out, w);
   }
   w = copyLive(a, i, aCount, aDead, out, w);
-  return w / RECORD_WORDS;
+  return w / WORDS;
 }
 
 /**
@@ -192,8 +195,8 @@ function copyLive(
   while (i < to) {
     const stop = dead.length === 0 ? to : nextSetBit(dead, i, to);
     if (stop - i > 8) {
-      out.set(a.subarray(i * RECORD_WORDS, stop * RECORD_WORDS), w);
-      w += (stop - i) * RECORD_WORDS;
+      out.set(a.subarray(i * WORDS, stop * WORDS), w);
+      w += (stop - i) * WORDS;
     } else {
       for (let k = i; k < stop; k++) w = copyRecord(a, k, out, w);
     }
@@ -218,10 +221,10 @@ export function nextSetBit(bits: Uint32Array, from: number, to: number): number 
 
 /** Copies record i of `from` to word offset w of `to`; returns the next word offset. */
 function copyRecord(from: Uint32Array, i: number, to: Uint32Array, w: number): number {
-  const r = i * RECORD_WORDS;
+  const r = i * WORDS;
   to[w] = from[r];
   to[w + 1] = from[r + 1];
   to[w + 2] = from[r + 2];
   to[w + 3] = from[r + 3];
-  return w + RECORD_WORDS;
+  return w + WORDS;
 }
