@@ -112,7 +112,36 @@ export class BgpEvaluator {
         mergeSlot: step.merge?.slot,
       })),
     );
-    yield* this.walk(plan.steps, solution, counts);
+    // Depth-first walk over the plan steps with one open cursor per level. It runs here, not in
+    // a generator of its own, so that each solution resumes one generator fewer.
+    const steps = plan.steps;
+    const ctx = this.ctx;
+    const last = steps.length - 1;
+    const cursors: QuadCursor[] = new Array<QuadCursor>(steps.length);
+    // The merge cursor opened at a level whose next step is merge-joined with it.
+    const merges = new Array<MergeJoinCursor | undefined>(steps.length);
+    cursors[0] = this.openLevel(steps, 0, solution, merges);
+    let level = 0;
+    while (level >= 0) {
+      if (ctx.step()) yield PAUSE;
+      const cursor = cursors[level]!;
+      const found = cursor.next();
+      if (merges[level]?.takePause() === true) yield PAUSE;
+      if (!found) {
+        level--;
+        continue;
+      }
+      const step = steps[level]!;
+      if (!bindQuad(step, cursor, solution)) continue;
+      if (!this.passes(step.filters, solution)) continue;
+      if (counts !== undefined) counts[level]!++;
+      if (level === last) {
+        yield solution.slice();
+      } else {
+        level++;
+        cursors[level] = this.openLevel(steps, level, solution, merges);
+      }
+    }
   }
 
   /** Matches the empty BGP: one solution, or inside GRAPH one per graph of the target. */
@@ -166,41 +195,6 @@ export class BgpEvaluator {
     }
     this.namedGraphIds = [...ids].sort((a, b) => a - b);
     return this.namedGraphIds;
-  }
-
-  /** Depth-first walk over the plan steps with one open cursor per level. */
-  private *walk(
-    steps: readonly PlanStep[],
-    solution: Solution,
-    counts: Float64Array | undefined,
-  ): SolutionStream {
-    const ctx = this.ctx;
-    const last = steps.length - 1;
-    const cursors: QuadCursor[] = new Array<QuadCursor>(steps.length);
-    // The merge cursor opened at a level whose next step is merge-joined with it.
-    const merges = new Array<MergeJoinCursor | undefined>(steps.length);
-    cursors[0] = this.openLevel(steps, 0, solution, merges);
-    let level = 0;
-    while (level >= 0) {
-      if (ctx.step()) yield PAUSE;
-      const cursor = cursors[level]!;
-      const found = cursor.next();
-      if (merges[level]?.takePause() === true) yield PAUSE;
-      if (!found) {
-        level--;
-        continue;
-      }
-      const step = steps[level]!;
-      if (!bindQuad(step, cursor, solution)) continue;
-      if (!this.passes(step.filters, solution)) continue;
-      if (counts !== undefined) counts[level]!++;
-      if (level === last) {
-        yield solution.slice();
-      } else {
-        level++;
-        cursors[level] = this.openLevel(steps, level, solution, merges);
-      }
-    }
   }
 
   /**

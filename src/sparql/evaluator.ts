@@ -45,6 +45,15 @@ import {
 } from './memory.js';
 import { valueFromKey, type Value } from './expressions/values.js';
 import { compareOrderKeys } from './order.js';
+import {
+  concatRows,
+  extendRows,
+  filterRows,
+  graphRows,
+  projectRows,
+  sliceRows,
+} from './row-operators.js';
+import type { QueryProfile } from './profile.js';
 
 /** Maximum number of decoded term values kept per query. */
 const VALUE_CACHE_SIZE = 65_536;
@@ -88,17 +97,21 @@ export class Evaluator implements ExpressionEnvironment {
    * Evaluates an operator. Every solution extends `seed`, which is the empty solution except
    * inside EXISTS, where it carries the outer solution's values.
    */
-  *run(op: Operator, seed: Solution = this.ctx.emptySolution()): SolutionStream {
+  run(op: Operator, seed: Solution = this.ctx.emptySolution()): SolutionStream {
     const keptSlots = SEED_ISOLATED.get(op);
     if (keptSlots !== undefined && seed.some((id) => id !== UNBOUND)) {
-      return yield* this.joinSeed(op, seed, keptSlots);
+      return this.joinSeed(op, seed, keptSlots);
     }
-    return yield* this.runOperatorProfiled(op, seed);
+    return this.runOperatorProfiled(op, seed);
   }
 
-  private *runOperatorProfiled(op: Operator, seed: Solution): SolutionStream {
+  private runOperatorProfiled(op: Operator, seed: Solution): SolutionStream {
     const profile = this.ctx.profile;
-    if (profile === undefined) return yield* this.runOperator(op, seed);
+    if (profile === undefined) return this.runOperator(op, seed);
+    return this.countRows(op, seed, profile);
+  }
+
+  private *countRows(op: Operator, seed: Solution, profile: QueryProfile): SolutionStream {
     for (const item of this.runOperator(op, seed)) {
       if (item !== PAUSE) profile.countRow(op);
       yield item;
@@ -137,115 +150,43 @@ export class Evaluator implements ExpressionEnvironment {
     }
   }
 
-  private *runOperator(op: Operator, seed: Solution): SolutionStream {
+  /**
+   * Returns the generator of the operator itself, not one that delegates to it, so each
+   * solution passes one generator per operator on its way up.
+   */
+  private runOperator(op: Operator, seed: Solution): SolutionStream {
     switch (op.type) {
       case 'bgp':
-        yield* this.bgps.run(op, seed);
-        return;
+        return this.bgps.run(op, seed);
       case 'path':
-        yield* this.paths.run(op, seed);
-        return;
+        return this.paths.run(op, seed);
       case 'values':
-        yield* this.inlineData(op, seed);
-        return;
+        return this.inlineData(op, seed);
       case 'join':
-        yield* this.join(op.left, op.right, seed);
-        return;
+        return this.join(op.left, op.right, seed);
       case 'leftjoin':
-        yield* this.leftJoin(op, seed);
-        return;
+        return this.leftJoin(op, seed);
       case 'minus':
-        yield* this.minus(op, seed);
-        return;
+        return this.minus(op, seed);
       case 'filter':
-        for (const solution of this.run(op.input, seed)) {
-          if (solution === PAUSE) yield PAUSE;
-          else if (filterAccepts(op.expression, solution, this)) yield solution;
-          else if (this.ctx.step()) yield PAUSE;
-        }
-        return;
+        return filterRows(this.run(op.input, seed), op.expression, this, this.ctx);
       case 'union':
-        yield* this.run(op.left, seed);
-        yield* this.run(op.right, seed);
-        return;
+        return concatRows(this.run(op.left, seed), () => this.run(op.right, seed));
       case 'graph':
-        if (op.perGraph === true) {
-          yield* this.graphByGraph(op, seed);
-          return;
-        }
-        for (const solution of this.run(op.input, seed)) {
-          if (solution === PAUSE) {
-            yield PAUSE;
-            continue;
-          }
-          const graph = solution[op.hiddenSlot]!;
-          if (graph === UNBOUND) throw new Error('GRAPH evaluation left the graph name unbound');
-          const current = solution[op.slot]!;
-          if (current === UNBOUND) solution[op.slot] = graph;
-          else if (current !== graph) continue;
-          yield solution;
-        }
-        return;
+        if (op.perGraph === true) return this.graphByGraph(op, seed);
+        return graphRows(this.run(op.input, seed), op);
       case 'extend':
-        for (const solution of this.run(op.input, seed)) {
-          if (solution !== PAUSE) {
-            let id = UNBOUND;
-            try {
-              id = this.ctx.idOf(evaluateExpression(op.expression, solution, this).key);
-            } catch (error) {
-              if (!(error instanceof ExpressionError)) throw error;
-            }
-            // Only inside EXISTS can the outer solution have bound the slot already. The BIND
-            // then keeps the solution when both values agree, as a join would.
-            const current = solution[op.slot]!;
-            if (current === UNBOUND) solution[op.slot] = id;
-            else if (id !== UNBOUND && id !== current) {
-              if (this.ctx.step()) yield PAUSE;
-              continue;
-            }
-          }
-          yield solution;
-        }
-        return;
+        return extendRows(this.run(op.input, seed), op, this, this.ctx);
       case 'orderby':
-        yield* this.orderBy(op.input, op.conditions, seed);
-        return;
+        return this.orderBy(op.input, op.conditions, seed);
       case 'group':
-        yield* evaluateGroup(op, this.run(op.input, seed), this.ctx, this);
-        return;
-      case 'project': {
-        const keep = new Set(op.slots);
-        for (const solution of this.run(op.input, seed)) {
-          if (solution !== PAUSE) {
-            for (let slot = 0; slot < solution.length; slot++)
-              if (!keep.has(slot)) solution[slot] = UNBOUND;
-          }
-          yield solution;
-        }
-        return;
-      }
+        return evaluateGroup(op, this.run(op.input, seed), this.ctx, this);
+      case 'project':
+        return projectRows(this.run(op.input, seed), op.slots);
       case 'distinct':
-        yield* this.distinct(op.input, op.slots, seed);
-        return;
-      case 'slice': {
-        if (op.limit <= 0) return;
-        let skipped = 0;
-        let emitted = 0;
-        for (const solution of this.run(op.input, seed)) {
-          if (solution === PAUSE) {
-            yield PAUSE;
-            continue;
-          }
-          if (skipped < op.offset) {
-            skipped++;
-            if (this.ctx.step()) yield PAUSE;
-            continue;
-          }
-          yield solution;
-          if (++emitted >= op.limit) return;
-        }
-        return;
-      }
+        return this.distinct(op.input, op.slots, seed);
+      case 'slice':
+        return sliceRows(this.run(op.input, seed), op, this.ctx);
     }
   }
 
