@@ -5,6 +5,7 @@
  */
 import { SparqlSyntaxError } from '../errors.js';
 import { commentEnd, skipString } from './query-text.js';
+import type { SpanMap } from './span-map.js';
 
 const ESCAPE = /\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})/g;
 
@@ -21,11 +22,10 @@ const IRI_WITH_ESCAPES = /<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-
  * inside string literals are left to the parser, which decodes them as part of the string,
  * so `"\u0022"` stays a string that contains a quote instead of ending the literal. In a
  * comment, only an escaped line end is decoded, because it ends the comment.
- * Throws SparqlSyntaxError for an escape above U+10FFFF.
- * NOTE: error positions that the parser reports after a decoded escape refer to the decoded
- * text, so their columns can be smaller than in the text the client sent.
+ * Throws SparqlSyntaxError for an escape above U+10FFFF. Each decoded escape is recorded in
+ * `map`, when given, so that parser errors can point into the text as sent.
  */
-export function decodeCodepointEscapes(text: string): string {
+export function decodeCodepointEscapes(text: string, map?: SpanMap): string {
   if (!/\\[uU]/.test(text)) return text;
   let out = '';
   let start = 0;
@@ -41,7 +41,7 @@ export function decodeCodepointEscapes(text: string): string {
       ESCAPED_LINE_END.lastIndex = i;
       const escaped = ESCAPED_LINE_END.exec(text);
       if (escaped !== null && escaped.index < end) {
-        out += decodeSpan(text.slice(start, i)) + text.slice(i, escaped.index);
+        out = appendDecoded(out, text, start, i, map) + text.slice(i, escaped.index);
         start = escaped.index;
         i = escaped.index + escaped[0].length;
         continue;
@@ -55,7 +55,7 @@ export function decodeCodepointEscapes(text: string): string {
       // A `#` inside an IRI does not start a comment, so IRIs are skipped as a whole.
       IRI_WITH_ESCAPES.lastIndex = i;
       end = IRI_WITH_ESCAPES.test(text) ? IRI_WITH_ESCAPES.lastIndex : i + 1;
-      out += decodeSpan(text.slice(start, i)) + decodeSpan(text.slice(i, end));
+      out = appendDecoded(appendDecoded(out, text, start, i, map), text, i, end, map);
       start = end;
       i = end;
       continue;
@@ -63,22 +63,43 @@ export function decodeCodepointEscapes(text: string): string {
       i++;
       continue;
     }
-    out += decodeSpan(text.slice(start, i)) + text.slice(i, end);
+    out = appendDecoded(out, text, start, i, map) + text.slice(i, end);
     start = end;
     i = end;
   }
-  return out + decodeSpan(text.slice(start));
+  return appendDecoded(out, text, start, text.length, map);
 }
 
-function decodeSpan(span: string): string {
-  return span.replace(ESCAPE, (escape, short?: string, long?: string) => {
-    if (short !== undefined) return String.fromCharCode(parseInt(short, 16));
-    const codePoint = parseInt(long!, 16);
-    if (codePoint > 0x10ffff) {
-      throw new SparqlSyntaxError(
-        `Invalid SPARQL query: the escape ${escape} is above the largest code point U+10FFFF`,
-      );
-    }
-    return String.fromCodePoint(codePoint);
-  });
+/** Returns `out` followed by characters [from, to) of `text` with their escapes decoded. */
+function appendDecoded(
+  out: string,
+  text: string,
+  from: number,
+  to: number,
+  map: SpanMap | undefined,
+): string {
+  let result = out;
+  let copied = from;
+  ESCAPE.lastIndex = from;
+  for (let match = ESCAPE.exec(text); match !== null; match = ESCAPE.exec(text)) {
+    const end = match.index + match[0].length;
+    if (end > to) break;
+    const decoded = decodeEscape(match[0], match[1], match[2]);
+    result += text.slice(copied, match.index);
+    map?.replaced(result.length, result.length + decoded.length, match.index, end);
+    result += decoded;
+    copied = end;
+  }
+  return result + text.slice(copied, to);
+}
+
+function decodeEscape(escape: string, short: string | undefined, long: string | undefined): string {
+  if (short !== undefined) return String.fromCharCode(parseInt(short, 16));
+  const codePoint = parseInt(long!, 16);
+  if (codePoint > 0x10ffff) {
+    throw new SparqlSyntaxError(
+      `Invalid SPARQL query: the escape ${escape} is above the largest code point U+10FFFF`,
+    );
+  }
+  return String.fromCodePoint(codePoint);
 }

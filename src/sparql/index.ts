@@ -26,6 +26,7 @@ import { resolveRelativeIris } from './relative-iris.js';
 import { parseInWorker, parseQuadDataInWorker } from './update/parse-offload.js';
 import { parseLargeQuadData } from './update/quad-data.js';
 import { rewriteSignedLiterals } from './signed-literals.js';
+import { RewriteTrail } from './span-map.js';
 
 export type { ParsedQuery } from './query.js';
 export type { UpdateOperation } from './update/operations.js';
@@ -120,10 +121,11 @@ export function parseQuery(queryText: string, baseIri?: string): ParsedQuery {
 const parseCache = new ParseCache<ParsedQuery>(256, 16 * 1024);
 
 function parseQueryText(queryText: string, baseIri: string | undefined): ParsedQuery {
-  const decoded = decodeCodepointEscapes(queryText);
+  const trail = new RewriteTrail(queryText);
+  const decoded = decodeCodepointEscapes(queryText, trail.next());
   const parsed =
     readSimpleSelect(decoded, baseIri, SPARQL_TERM_FACTORY) ??
-    parseSparql(prepareForSparqljs(decoded, baseIri), baseIri);
+    parseSparql(prepareForSparqljs(decoded, baseIri, trail), baseIri, trail);
   if (parsed.type === 'update') {
     throw new SparqlSyntaxError(
       'The text is a SPARQL Update, not a query: send it to the update endpoint',
@@ -150,10 +152,11 @@ function parseQueryText(queryText: string, baseIri: string | undefined): ParsedQ
  * (also for a query) and UnsupportedFeatureError.
  */
 export function parseUpdate(updateText: string, baseIri?: string): UpdateOperation[] {
-  const decoded = decodeCodepointEscapes(updateText);
+  const trail = new RewriteTrail(updateText);
+  const decoded = decodeCodepointEscapes(updateText, trail.next());
   const quadData = parseLargeQuadData(decoded, baseIri);
   if (quadData !== undefined) return quadData;
-  return updateFromParsed(parseSparql(prepareForSparqljs(decoded, baseIri), baseIri));
+  return updateFromParsed(parseSparql(prepareForSparqljs(decoded, baseIri, trail), baseIri, trail));
 }
 
 /**
@@ -168,13 +171,14 @@ export async function parseUpdateAsync(
   baseIri?: string,
 ): Promise<UpdateOperation[]> {
   if (updateText.length < OFFLOAD_MIN_LENGTH) return parseUpdate(updateText, baseIri);
-  const decoded = decodeCodepointEscapes(updateText);
+  const trail = new RewriteTrail(updateText);
+  const decoded = decodeCodepointEscapes(updateText, trail.next());
   const quadData = await parseQuadDataInWorker(decoded, baseIri);
   if (quadData !== undefined) return quadData;
-  const text = prepareForSparqljs(decoded, baseIri);
+  const text = prepareForSparqljs(decoded, baseIri, trail);
   const outcome = await parseInWorker(text, baseIri);
   if ('parsed' in outcome) return updateFromParsed(outcome.parsed);
-  throw parserErrorOf(outcome.error, text);
+  throw parserErrorOf(outcome.error, text, trail);
 }
 
 /** Update text at least this long is parsed in a worker thread by parseUpdateAsync. */
@@ -203,16 +207,28 @@ function updateFromParsed(parsed: Sparql.SparqlQuery): UpdateOperation[] {
 /**
  * Returns the text sparqljs reads, from text whose `\u` escapes are decoded: relative IRIs
  * resolved (relative-iris.ts) and signed numeric literals spelled out (signed-literals.ts),
- * after a check of the nesting depth.
+ * after a check of the nesting depth. Both rewrites are recorded in `trail`.
  */
-function prepareForSparqljs(decoded: string, baseIri: string | undefined): string {
-  const text = rewriteSignedLiterals(resolveRelativeIris(decoded, baseIri));
+function prepareForSparqljs(
+  decoded: string,
+  baseIri: string | undefined,
+  trail: RewriteTrail,
+): string {
+  const resolved = resolveRelativeIris(decoded, baseIri, trail.next());
+  const text = rewriteSignedLiterals(resolved, trail.next());
   checkQueryNesting(text);
   return text;
 }
 
-/** Runs the sparqljs parser on prepared query or update text, turning its errors into KgErrors. */
-function parseSparql(text: string, baseIri: string | undefined): Sparql.SparqlQuery {
+/**
+ * Runs the sparqljs parser on prepared query or update text, turning its errors into KgErrors
+ * whose positions `trail` maps back to the text as sent.
+ */
+function parseSparql(
+  text: string,
+  baseIri: string | undefined,
+  trail: RewriteTrail,
+): Sparql.SparqlQuery {
   // The fast driver and the dispatching lexer give the stock parser's results faster, and the
   // parser keeps the stock parts when sparqljs is not the release they were checked against.
   const parser = createSparqlParser({ baseIRI: baseIri, factory: SPARQL_TERM_FACTORY });
@@ -224,13 +240,13 @@ function parseSparql(text: string, baseIri: string | undefined): Sparql.SparqlQu
       const parsed = parseWithTemplateApart(text, (part) => parser.parse(part));
       if (parsed !== undefined) return parsed;
     }
-    throw parserErrorOf(error, text);
+    throw parserErrorOf(error, text, trail);
   }
 }
 
 /** Converts an error of sparqljs: a stack overflow is a limit, anything else a syntax error. */
-function parserErrorOf(error: unknown, text: string): KgError {
-  return error instanceof RangeError ? tooComplex(error) : syntaxErrorOf(error, text);
+function parserErrorOf(error: unknown, text: string, trail: RewriteTrail): KgError {
+  return error instanceof RangeError ? tooComplex(error) : syntaxErrorOf(error, text, trail);
 }
 
 interface JisonError {
@@ -256,9 +272,10 @@ function tooComplex(cause: RangeError): KgError {
 
 /**
  * Converts a sparqljs (Jison) error. Its `loc` can be the token before the unexpected one, so
- * the column is that of the unexpected text when it occurs on the line after `loc`.
+ * the column is that of the unexpected text when it occurs on the line after `loc`. The line
+ * and column are then mapped from `source`, the text sparqljs read, to the text as sent.
  */
-function syntaxErrorOf(error: unknown, source: string): SparqlSyntaxError {
+function syntaxErrorOf(error: unknown, source: string, trail: RewriteTrail): SparqlSyntaxError {
   const jison = error as JisonError;
   const loc = jison.hash?.loc;
   if (loc === undefined) {
@@ -282,6 +299,7 @@ function syntaxErrorOf(error: unknown, source: string): SparqlSyntaxError {
     line = loc.last_line;
     column = index + 1;
   }
+  ({ line, column } = trail.locate(source, { line, column }));
 
   const found = text !== '' ? `"${text}"` : 'end of input';
   const expected = (jison.hash?.expected ?? []).map((token) => token.replace(/'/g, ''));

@@ -12,6 +12,7 @@
  */
 import { resolve } from 'relative-to-absolute-iri';
 import { commentEnd, HAS_SCHEME, iriEnd, skipString } from './query-text.js';
+import type { SpanMap } from './span-map.js';
 
 /** The BASE keyword, case-insensitive, as a whole word. */
 const BASE_KEYWORD = /base(?![\w:-])/iy;
@@ -20,8 +21,15 @@ const NAME_CHARACTER = /[\w:?$@.-]/;
 /** White space and comments between BASE and its IRI. */
 const GAP = /(?:\s|#[^\n\r]*)*/y;
 
-/** Returns the text with every relative IRI reference written as the absolute IRI it denotes. */
-export function resolveRelativeIris(text: string, baseIri: string | undefined): string {
+/**
+ * Returns the text with every relative IRI reference written as the absolute IRI it denotes.
+ * Each replaced IRI reference is recorded in `map`, when given.
+ */
+export function resolveRelativeIris(
+  text: string,
+  baseIri: string | undefined,
+  map?: SpanMap,
+): string {
   if (!text.includes('<')) return text;
   let base = baseIri;
   let result = '';
@@ -29,7 +37,9 @@ export function resolveRelativeIris(text: string, baseIri: string | undefined): 
   /** Replaces the IRI reference at [start, end) by `iri`, unless it is already written so. */
   const write = (start: number, end: number, iri: string) => {
     if (iri === text.slice(start + 1, end - 1)) return;
-    result += `${text.slice(copiedTo, start)}<${iri}>`;
+    result += text.slice(copiedTo, start);
+    map?.replaced(result.length, result.length + iri.length + 2, start, end);
+    result += `<${iri}>`;
     copiedTo = end;
   };
   const resolved = (start: number, end: number): string => {

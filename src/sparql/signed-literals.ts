@@ -9,6 +9,7 @@
  */
 import { XSD } from '../rdf/terms.js';
 import { commentEnd, iriEnd, skipString } from './query-text.js';
+import type { SpanMap } from './span-map.js';
 
 /** A numeric literal with a leading `+`: its text span and whether it is in an expression. */
 interface SignedLiteral {
@@ -19,9 +20,10 @@ interface SignedLiteral {
 
 /**
  * Returns the query with every `+`-signed numeric literal outside expressions written as
- * `"+…"^^<xsd type>`. Strings, IRIs and comments are left alone.
+ * `"+…"^^<xsd type>`. Strings, IRIs and comments are left alone. Each rewritten literal is
+ * recorded in `map`, when given.
  */
-export function rewriteSignedLiterals(query: string): string {
+export function rewriteSignedLiterals(query: string, map?: SpanMap): string {
   // Most queries have no `+` at all, and then the scan can find nothing.
   if (!query.includes('+')) return query;
   const found = findSignedLiterals(query).filter((literal) => !literal.inExpression);
@@ -30,7 +32,10 @@ export function rewriteSignedLiterals(query: string): string {
   let from = 0;
   for (const { start, end } of found) {
     const lexical = query.slice(start, end);
-    result += `${query.slice(from, start)}"${lexical}"^^<${XSD}${numericType(lexical)}>`;
+    const typed = `"${lexical}"^^<${XSD}${numericType(lexical)}>`;
+    result += query.slice(from, start);
+    map?.replaced(result.length, result.length + typed.length, start, end);
+    result += typed;
     from = end;
   }
   return result + query.slice(from);

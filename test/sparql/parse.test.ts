@@ -20,6 +20,52 @@ describe('parseQuery', () => {
     assert.equal(error.code, 'SPARQL_SYNTAX');
   });
 
+  /** Returns the error parse throws, which must be a SparqlSyntaxError. */
+  function syntaxError(parse: () => unknown): SparqlSyntaxError {
+    try {
+      parse();
+    } catch (error) {
+      assert.ok(error instanceof SparqlSyntaxError, String(error));
+      return error;
+    }
+    assert.fail('expected a SparqlSyntaxError');
+  }
+
+  // Each text fails at its last "}" only after a rewrite that changed the length of the text
+  // before it, so the location must be mapped back to the text as sent.
+  const rewritten: [string, string, string | undefined][] = [
+    ['a codepoint escape', 'SELECT * WHERE { <http://e.org/\\u0078> ?p }', undefined],
+    ['a long codepoint escape', 'SELECT * WHERE { ?s <http://e.org/\\U00000070> }', undefined],
+    ['a relative IRI', 'SELECT * WHERE { <x> ?p }', 'http://example.org/base/'],
+    ['a signed literal', 'SELECT * WHERE { ?s ?p +5 . ?s }', undefined],
+    ['all three', 'SELECT * WHERE { <\\u0078> ?p +5 , <y> . ?s }', 'http://example.org/'],
+    ['an escaped line end in a comment', 'SELECT * # c \\u000A WHERE { ?s }', undefined],
+    ['lines before the error', 'SELECT *\nWHERE {\n <\\u0078> <y> +1 .\n ?s }', 'http://e.org/'],
+  ];
+  for (const [name, text, base] of rewritten) {
+    it(`reports the location in the text as sent after ${name}`, () => {
+      const lines = text.split('\n');
+      const line = lines.length;
+      const column = lines[line - 1]!.lastIndexOf('}') + 1;
+      const error = syntaxError(() => parseQuery(text, base));
+      assert.deepEqual(error.location, { line, column }, error.message);
+      assert.match(error.message, new RegExp(`line ${line}, column ${column}: unexpected "}"`));
+    });
+  }
+
+  it('reports the location in update text as sent', () => {
+    const text = 'INSERT DATA { <s> <p> +1 , <\\u006F> . <s> }';
+    const error = syntaxError(() => parseUpdate(text, 'http://example.org/'));
+    assert.deepEqual(error.location, { line: 1, column: text.lastIndexOf('}') + 1 });
+  });
+
+  it('points at the start of a rewritten token that the parser rejects', () => {
+    // sparqljs reads the resolved IRI, which cannot follow LIMIT.
+    const text = 'SELECT * WHERE { ?s ?p ?o } LIMIT <x>';
+    const error = syntaxError(() => parseQuery(text, 'http://example.org/base/'));
+    assert.deepEqual(error.location, { line: 1, column: text.indexOf('<x>') + 1 });
+  });
+
   it('rejects SPARQL Update as a syntax error', () => {
     assert.throws(
       () => parseQuery('INSERT DATA { <http://a> <http://b> <http://c> }'),
