@@ -11,7 +11,7 @@ import {
   type TermId,
 } from '../store/types.js';
 import { QuadReader } from '../store/quad-reader.js';
-import { EMPTY_CURSOR } from '../store/cursors.js';
+import { EMPTY_CURSOR, SingleQuadCursor } from '../store/cursors.js';
 import { expressionSlots, type Bgp, type Expression, type PatternTerm } from './algebra.js';
 import {
   PAUSE,
@@ -53,6 +53,11 @@ interface PlanStep {
   readonly estimate: number;
   /** Set when this step is merge-joined with the step before it instead of looked up per row. */
   readonly merge: MergeJoinStep | undefined;
+  /**
+   * True when every position is a constant or a slot bound before this step, so the step binds
+   * nothing and tests one quad's presence.
+   */
+  readonly exact: boolean;
 }
 
 /**
@@ -82,6 +87,7 @@ interface MutablePlanStep {
   pattern: number;
   estimate: number;
   merge: MergeJoinStep | undefined;
+  exact: boolean;
 }
 
 export class BgpEvaluator {
@@ -255,6 +261,12 @@ export class BgpEvaluator {
       return EMPTY_CURSOR;
     }
     if (step.namedGraphsOnly && gid === DEFAULT_GRAPH_ID) return EMPTY_CURSOR;
+    // A presence test costs one lookup through the start table instead of two binary searches
+    // and a cursor over the range.
+    if (step.exact) {
+      const present = this.ctx.quads.has(sid, pid, oid, gid);
+      return present ? new SingleQuadCursor(sid, pid, oid, gid) : EMPTY_CURSOR;
+    }
     return this.ctx.quads.match(sid, pid, oid, gid);
   }
 
@@ -328,6 +340,9 @@ export class BgpEvaluator {
         pattern: index,
         estimate: estimates[stepIndex]!,
         merge: undefined,
+        exact: positions.every(
+          (position) => position.mode === Mode.Constant || position.mode === Mode.Bound,
+        ),
       });
     }
     this.chooseMergeJoins(steps);

@@ -1,5 +1,5 @@
 /** Cursor building blocks shared by the views over a QuadSource (graph grants, FROM datasets). */
-import type { QuadCursor } from './types.js';
+import type { QuadCursor, TermId } from './types.js';
 
 /** A cursor that matches nothing. It is immutable, so every caller can share it. */
 export const EMPTY_CURSOR: QuadCursor = Object.freeze({
@@ -36,6 +36,24 @@ export class ChainedCursor implements QuadCursor {
       if (this.index >= this.cursors.length) return false;
       this.current = this.cursors[this.index++]!;
     }
+  }
+}
+
+/** A cursor over one given quad, for a lookup whose four positions are all ids. */
+export class SingleQuadCursor implements QuadCursor {
+  private done = false;
+
+  constructor(
+    public s: TermId,
+    public p: TermId,
+    public o: TermId,
+    public g: TermId,
+  ) {}
+
+  next(): boolean {
+    if (this.done) return false;
+    this.done = true;
+    return true;
   }
 }
 

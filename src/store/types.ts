@@ -43,7 +43,10 @@ export interface QuadCursor {
   next(): boolean;
 }
 
-/** Read access to a set of quads. Each argument is a term id or ANY. */
+/**
+ * Read access to a set of quads. Each argument is a term id or ANY. Being a set, a source
+ * matches at most one quad when no argument is ANY: the one `has` reports.
+ */
 export interface QuadSource {
   readonly size: number;
   has(s: TermId, p: TermId, o: TermId, g: TermId): boolean;

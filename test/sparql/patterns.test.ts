@@ -55,6 +55,30 @@ for (const backend of BACKENDS) {
       assert.equal(rows.length, 4);
     });
 
+    it('tests a pattern whose terms are all bound by earlier patterns', async () => {
+      const query = 'SELECT ?a { ?a :knows :carol . ?a :name "Alice" }';
+      assert.deepEqual(await selectRows(data, query), ['a=http://example.org/alice']);
+      const absent = 'SELECT ?a { ?a :name "Alice" . ?a :knows :dave }';
+      assert.deepEqual(await selectRows(data, absent), []);
+    });
+
+    it('tests a bound pattern in the graph a GRAPH variable names', async () => {
+      const query = 'SELECT ?g ?x { GRAPH ?g { ?x :likes ?y . :alice :likes :tea } }';
+      assert.deepEqual(await selectSorted(data, query), [
+        'g=http://example.org/g1 x=http://example.org/alice',
+        'g=http://example.org/g1 x=http://example.org/bob',
+      ]);
+    });
+
+    it('tests a bound pattern once in a default graph merged from two', async () => {
+      const query = 'SELECT ?x FROM :g1 FROM :g2 { ?x :likes ?y . :alice :likes :tea }';
+      assert.deepEqual(await selectSorted(data, query), [
+        'x=http://example.org/alice',
+        'x=http://example.org/alice',
+        'x=http://example.org/bob',
+      ]);
+    });
+
     it('returns one empty solution for an empty pattern', async () => {
       assert.deepEqual(await selectRows(data, 'SELECT * {}'), ['']);
     });
