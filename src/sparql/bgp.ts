@@ -435,12 +435,19 @@ function lookupValue(position: Position, solution: Solution): number {
 /** Copies the cursor's quad into the slots this step binds; false when a check fails. */
 function bindQuad(step: PlanStep, cursor: QuadCursor, solution: Solution): boolean {
   if (step.namedGraphsOnly && cursor.g === DEFAULT_GRAPH_ID) return false;
-  const values = [cursor.s, cursor.p, cursor.o, cursor.g];
-  for (let i = 0; i < 4; i++) {
-    const position = step.positions[i]!;
-    if (position.mode === Mode.Bind) solution[position.value] = values[i]!;
-    else if (position.mode === Mode.Check && solution[position.value] !== values[i]) return false;
-  }
+  const positions = step.positions;
+  return (
+    bindTerm(positions[0], cursor.s, solution) &&
+    bindTerm(positions[1], cursor.p, solution) &&
+    bindTerm(positions[2], cursor.o, solution) &&
+    bindTerm(positions[3], cursor.g, solution)
+  );
+}
+
+/** Binds or checks one position of a step against a term of the matched quad. */
+function bindTerm(position: Position, value: TermId, solution: Solution): boolean {
+  if (position.mode === Mode.Bind) solution[position.value] = value;
+  else if (position.mode === Mode.Check) return solution[position.value] === value;
   return true;
 }
 
