@@ -15,6 +15,7 @@ import {
   isSet,
   lowerBound,
   upperBound,
+  upperBoundFrom,
 } from './record-runs.js';
 import { findInRange } from './start-table.js';
 import type { QuadCursor, TermId } from './types.js';
@@ -234,9 +235,9 @@ export class IndexRuns {
     const to = this.baseRangeEnd(prefixLength, k0);
     const from = this.baseRangeStart(prefixLength, k0, to);
     const lo = lowerBound(this.base, from, to, prefixLength, k0, k1, k2, k3);
-    const hi = upperBound(this.base, lo, to, prefixLength, k0, k1, k2, k3);
+    const hi = upperBoundFrom(this.base, lo, to, prefixLength, k0, k1, k2, k3);
     const dlo = lowerBound(this.delta, 0, this.deltaCount, prefixLength, k0, k1, k2, k3);
-    const dhi = upperBound(this.delta, dlo, this.deltaCount, prefixLength, k0, k1, k2, k3);
+    const dhi = upperBoundFrom(this.delta, dlo, this.deltaCount, prefixLength, k0, k1, k2, k3);
     let dead = 0;
     if (this.tombstoneCount > 0 && hi > lo) dead = countSetBits(this.tombstones, lo, hi);
     return hi - lo - dead + dhi - dlo;
@@ -258,9 +259,9 @@ export class IndexRuns {
     const to = this.baseRangeEnd(prefixLength, k0);
     const from = this.baseRangeStart(prefixLength, k0, to);
     const lo = lowerBound(this.base, from, to, prefixLength, k0, k1, k2, k3);
-    const hi = upperBound(this.base, lo, to, prefixLength, k0, k1, k2, k3);
+    const hi = upperBoundFrom(this.base, lo, to, prefixLength, k0, k1, k2, k3);
     const dlo = lowerBound(this.delta, 0, this.deltaCount, prefixLength, k0, k1, k2, k3);
-    const dhi = upperBound(this.delta, dlo, this.deltaCount, prefixLength, k0, k1, k2, k3);
+    const dhi = upperBoundFrom(this.delta, dlo, this.deltaCount, prefixLength, k0, k1, k2, k3);
     const tombstones = this.tombstoneCount > 0 && hi > lo ? this.tombstones : undefined;
     opened?.(hi > lo, tombstones !== undefined, dhi > dlo);
     return new IndexCursor(columns, this.base, lo, hi, tombstones, this.delta, dlo, dhi);

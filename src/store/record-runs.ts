@@ -96,6 +96,34 @@ export function upperBound(
   return lo;
 }
 
+/**
+ * upperBound for a search whose matching records, if any, start at `lo`: steps that double
+ * from `lo` find a record past the key, and a binary search ends inside the last step. The
+ * cost is O(log m) for m matching records instead of O(log (hi - lo)), so a short range at
+ * the start of a long one costs a few comparisons.
+ */
+export function upperBoundFrom(
+  records: Uint32Array,
+  lo: number,
+  hi: number,
+  length: number,
+  k0: number,
+  k1: number,
+  k2: number,
+  k3: number,
+): number {
+  if (length === 0) return hi;
+  let from = lo;
+  let probe = lo;
+  let step = 1;
+  while (probe < hi && comparePrefix(records, probe, length, k0, k1, k2, k3) <= 0) {
+    from = probe + 1;
+    probe = from + step;
+    step *= 2;
+  }
+  return upperBound(records, from, Math.min(probe, hi), length, k0, k1, k2, k3);
+}
+
 /** Position of the record equal to the key among the first `count` records, or -1. */
 export function findRecord(
   records: Uint32Array,
