@@ -78,19 +78,22 @@ function appendDecoded(
   to: number,
   map: SpanMap | undefined,
 ): string {
+  // The search runs on the span alone: on the whole text, each of the many spans of a long
+  // query would scan on to the next escape, which made the decoding quadratic.
+  const span = text.slice(from, to);
+  if (!span.includes('\\')) return out + span;
   let result = out;
-  let copied = from;
-  ESCAPE.lastIndex = from;
-  for (let match = ESCAPE.exec(text); match !== null; match = ESCAPE.exec(text)) {
+  let copied = 0;
+  ESCAPE.lastIndex = 0;
+  for (let match = ESCAPE.exec(span); match !== null; match = ESCAPE.exec(span)) {
     const end = match.index + match[0].length;
-    if (end > to) break;
     const decoded = decodeEscape(match[0], match[1], match[2]);
-    result += text.slice(copied, match.index);
-    map?.replaced(result.length, result.length + decoded.length, match.index, end);
+    result += span.slice(copied, match.index);
+    map?.replaced(result.length, result.length + decoded.length, from + match.index, from + end);
     result += decoded;
     copied = end;
   }
-  return result + text.slice(copied, to);
+  return result + span.slice(copied);
 }
 
 function decodeEscape(escape: string, short: string | undefined, long: string | undefined): string {

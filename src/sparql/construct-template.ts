@@ -9,6 +9,7 @@
  */
 import type * as Sparql from 'sparqljs';
 import { skipOpaque } from './query-text.js';
+import { SpanMap } from './span-map.js';
 
 interface TemplateSpan {
   /** Index of the CONSTRUCT keyword. */
@@ -58,19 +59,27 @@ function renameBlankNodes(term: Sparql.Term): Sparql.Term {
 
 /**
  * Parses a CONSTRUCT query whose template the parser cannot read, with `parse` (the parser
- * in use). Returns undefined when the text is not such a query, so the caller reports the
- * original error.
+ * in use), which receives each text it parses with the map of its positions back to `text`.
+ * Returns undefined when the text is not such a query, so the caller reports the original
+ * error.
  */
 export function parseWithTemplateApart(
   text: string,
-  parse: (text: string) => Sparql.SparqlQuery,
+  parse: (part: string, map: SpanMap) => Sparql.SparqlQuery,
 ): Sparql.SparqlQuery | undefined {
   const span = findTemplate(text);
   if (span === undefined) return undefined;
   const prologue = text.slice(0, span.keyword);
   const template = text.slice(span.open + 1, span.close);
-  const query = parse(text.slice(0, span.open + 1) + text.slice(span.close));
-  const triplesOnly = parse(`${prologue} SELECT * WHERE {${template}}`);
+  // The query without the template's triples.
+  const withoutTemplate = new SpanMap();
+  withoutTemplate.replaced(span.open + 1, span.open + 1, span.open + 1, span.close);
+  const query = parse(text.slice(0, span.open + 1) + text.slice(span.close), withoutTemplate);
+  // The template's triples as the pattern of a SELECT, in place of `CONSTRUCT {`.
+  const head = ' SELECT * WHERE {';
+  const asPattern = new SpanMap();
+  asPattern.replaced(span.keyword, span.keyword + head.length, span.keyword, span.open + 1);
+  const triplesOnly = parse(`${prologue}${head}${template}}`, asPattern);
   if (query.type !== 'query' || query.queryType !== 'CONSTRUCT') return undefined;
   if (triplesOnly.type !== 'query' || triplesOnly.where === undefined) return undefined;
   const [group, ...rest] = triplesOnly.where;

@@ -26,7 +26,7 @@ import { resolveRelativeIris } from './relative-iris.js';
 import { parseInWorker, parseQuadDataInWorker } from './update/parse-offload.js';
 import { parseLargeQuadData } from './update/quad-data.js';
 import { rewriteSignedLiterals } from './signed-literals.js';
-import { RewriteTrail } from './span-map.js';
+import { LINE_END, RewriteTrail } from './span-map.js';
 
 export type { ParsedQuery } from './query.js';
 export type { UpdateOperation } from './update/operations.js';
@@ -237,7 +237,13 @@ function parseSparql(
     return parser.parse(text);
   } catch (error) {
     if (error instanceof TypeError) {
-      const parsed = parseWithTemplateApart(text, (part) => parser.parse(part));
+      const parsed = parseWithTemplateApart(text, (part, map) => {
+        try {
+          return parser.parse(part);
+        } catch (partError) {
+          throw parserErrorOf(partError, part, trail.withMap(map));
+        }
+      });
       if (parsed !== undefined) return parsed;
     }
     throw parserErrorOf(error, text, trail);
@@ -253,6 +259,7 @@ interface JisonError {
   message: string;
   hash?: {
     text?: string;
+    line?: number;
     expected?: string[];
     loc?: { first_line: number; first_column: number; last_line: number; last_column: number };
   };
@@ -292,12 +299,19 @@ function syntaxErrorOf(error: unknown, source: string, trail: RewriteTrail): Spa
   const text = jison.hash?.text ?? '';
   let line = loc.first_line;
   let column = loc.first_column + 1;
-  const lineText = source.split('\n')[loc.last_line - 1];
-  const index =
-    text === '' || lineText === undefined ? -1 : lineText.indexOf(text, loc.last_column);
-  if (index >= 0) {
-    line = loc.last_line;
+  // The lexer's line (0-based) is where the unexpected text ends, so the text is on one of the
+  // lines from the end of `loc` to that one.
+  const lastLine = Math.max(loc.last_line, (jison.hash?.line ?? 0) + 1);
+  const lines = source.split(LINE_END);
+  for (let current = loc.last_line; text !== '' && current <= lastLine; current++) {
+    const index = lines[current - 1]?.indexOf(
+      text,
+      current === loc.last_line ? loc.last_column : 0,
+    );
+    if (index === undefined || index < 0) continue;
+    line = current;
     column = index + 1;
+    break;
   }
   ({ line, column } = trail.locate(source, { line, column }));
 

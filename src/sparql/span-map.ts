@@ -39,11 +39,23 @@ export interface TextLocation {
   column: number;
 }
 
+/**
+ * Line ends as sparqljs counts them when it reports a line: CR LF, CR or LF. Its lexer, made
+ * with Jison, matches this pattern on every token.
+ */
+export const LINE_END = /\r\n|\r|\n/g;
+
 /** The rewrites of one text, in the order they ran. */
 export class RewriteTrail {
-  private readonly maps: SpanMap[] = [];
+  constructor(
+    readonly original: string,
+    private readonly maps: SpanMap[] = [],
+  ) {}
 
-  constructor(readonly original: string) {}
+  /** Returns a trail with one more rewrite, whose map is `map`, after the rewrites of this one. */
+  withMap(map: SpanMap): RewriteTrail {
+    return new RewriteTrail(this.original, [...this.maps, map]);
+  }
 
   /** Returns the map for the next rewrite, which reads the result of the previous ones. */
   next(): SpanMap {
@@ -60,26 +72,28 @@ export class RewriteTrail {
   }
 }
 
-/**
- * Returns the offset of a location. Lines end at a line feed, as syntaxErrorOf in index.ts
- * counts them.
- */
+/** Returns the offset of a location, counting lines as sparqljs does (see LINE_END). */
 function offsetOf(text: string, { line, column }: TextLocation): number {
-  let offset = 0;
+  let lineStart = 0;
+  LINE_END.lastIndex = 0;
   for (let current = 1; current < line; current++) {
-    const end = text.indexOf('\n', offset);
-    if (end < 0) return text.length;
-    offset = end + 1;
+    const end = LINE_END.exec(text);
+    if (end === null) return text.length;
+    lineStart = end.index + end[0].length;
   }
-  return Math.min(offset + column - 1, text.length);
+  return Math.min(lineStart + column - 1, text.length);
 }
 
 function locationOf(text: string, offset: number): TextLocation {
   let line = 1;
   let lineStart = 0;
-  for (let end = text.indexOf('\n'); end >= 0 && end < offset; end = text.indexOf('\n', end + 1)) {
+  LINE_END.lastIndex = 0;
+  for (let end = LINE_END.exec(text); end !== null; end = LINE_END.exec(text)) {
+    // An offset inside a CR LF pair belongs to the line the pair ends.
+    const next = end.index + end[0].length;
+    if (next > offset) break;
     line++;
-    lineStart = end + 1;
+    lineStart = next;
   }
   return { line, column: offset - lineStart + 1 };
 }

@@ -53,6 +53,36 @@ describe('parseQuery', () => {
     });
   }
 
+  // sparqljs ends a line at CR LF, CR or LF, and the location counts lines as it does.
+  const lineEnds: [string, string, number, number][] = [
+    ['a lone CR', 'SELECT * {\r?s ?p ?o .\r?s ?p ?o ?bad }', 3, 10],
+    ['CR and LF mixed', '# one\rSELECT * {\n?s ?p ?o ?bad }\n# tail', 3, 10],
+    ['an escaped CR', 'SELECT * {\\u000D?s ?p ?o ?bad }', 1, 26],
+    ['a token first on its line', 'SELECT * { ?s ?p ?o\n  ?bad }', 2, 3],
+    ['a token after a CR LF and a comment', 'SELECT * { ?s ?p ?o # c\r\n?bad }', 2, 1],
+  ];
+  for (const [name, text, line, column] of lineEnds) {
+    it(`counts lines as the parser does with ${name}`, () => {
+      const error = syntaxError(() => parseQuery(text));
+      assert.deepEqual(error.location, { line, column }, error.message);
+    });
+  }
+
+  it('reports a syntax error next to a CONSTRUCT template it parses apart', () => {
+    // sparqljs fails on a blank node property list in a template with a TypeError, so the
+    // template and the rest of the query are parsed apart.
+    const text = 'CONSTRUCT { [ <http://e/p> ?s ] } WHERE { <x> ?p ?o ?bad }';
+    const error = syntaxError(() => parseQuery(text, 'http://example.org/long/base/'));
+    assert.equal(error.code, 'SPARQL_SYNTAX');
+    assert.deepEqual(error.location, { line: 1, column: text.indexOf('?bad') + 1 });
+  });
+
+  it('reports a syntax error inside a CONSTRUCT template it parses apart', () => {
+    const text = 'CONSTRUCT { [ <http://e/p> ?s ] . ?s ?p } WHERE { ?s ?p ?o }';
+    const error = syntaxError(() => parseQuery(text));
+    assert.deepEqual(error.location, { line: 1, column: text.indexOf('}') + 1 });
+  });
+
   it('reports the location in update text as sent', () => {
     const text = 'INSERT DATA { <s> <p> +1 , <\\u006F> . <s> }';
     const error = syntaxError(() => parseUpdate(text, 'http://example.org/'));
