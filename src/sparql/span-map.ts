@@ -40,8 +40,8 @@ export interface TextLocation {
 }
 
 /**
- * Line ends as sparqljs counts them when it reports a line: CR LF, CR or LF. Its lexer, made
- * with Jison, matches this pattern on every token.
+ * Line ends as sparqljs counts them when it reports a line: CR LF, CR or LF. Its Jison lexer
+ * counts the line ends of each token it reads, and lexer-dispatch.ts keeps the same counts.
  */
 export const LINE_END = /\r\n|\r|\n/g;
 
