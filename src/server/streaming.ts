@@ -46,19 +46,32 @@ export async function prefetch<T>(source: AsyncIterable<T>, count = 1000): Promi
     await iterator.return?.();
     throw error;
   }
+  return { complete: done, [Symbol.asyncIterator]: () => replay(buffered, done, iterator) };
+}
+
+/**
+ * Returns the buffered items, then the rest of `iterator`, whose own results pass through. It
+ * is written out rather than as an async generator, which would await each item twice more:
+ * with one row per item, those awaits and their promises cost more than serialising the row.
+ * The sources are RowStreams, which close their generator when they end or fail, so only an
+ * early return has to be passed on.
+ */
+function replay<T>(buffered: T[], done: boolean, iterator: AsyncIterator<T>): AsyncIterator<T> {
+  let index = 0;
+  let ended = done;
   return {
-    complete: done,
-    async *[Symbol.asyncIterator]() {
-      try {
-        yield* buffered;
-        if (done) return;
-        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-          yield next.value;
-        }
-      } finally {
-        // Stops the evaluation when the response is abandoned half-way.
-        await iterator.return?.();
-      }
+    next: () => {
+      if (index < buffered.length)
+        return Promise.resolve({ done: false, value: buffered[index++]! });
+      if (ended) return Promise.resolve({ done: true, value: undefined });
+      return iterator.next();
+    },
+    // Stops the evaluation when the response is abandoned half-way.
+    return: async () => {
+      index = buffered.length;
+      ended = true;
+      await iterator.return?.();
+      return { done: true, value: undefined };
     },
   };
 }

@@ -32,6 +32,39 @@ describe('prefetch', () => {
   it('raises an error among the first items at once', async () => {
     await assert.rejects(prefetch(numbers(5, 2), 3), /failed at 2/);
   });
+
+  it('raises an error after the first items when it is read', async () => {
+    const items = await prefetch(numbers(5, 4), 3);
+    await assert.rejects(collectAll(items), /failed at 4/);
+  });
+
+  it('closes the source when the reader stops early', async () => {
+    let closed = false;
+    async function* watched(): AsyncGenerator<number> {
+      try {
+        yield* numbers(10);
+      } finally {
+        closed = true;
+      }
+    }
+    const items = await prefetch(watched(), 3);
+    for await (const item of items) if (item === 4) break;
+    assert.equal(closed, true);
+  });
+
+  it('closes the source when the reader stops within the first items', async () => {
+    let closed = false;
+    async function* watched(): AsyncGenerator<number> {
+      try {
+        yield* numbers(10);
+      } finally {
+        closed = true;
+      }
+    }
+    const items = await prefetch(watched(), 3);
+    for await (const item of items) if (item === 1) break;
+    assert.equal(closed, true);
+  });
 });
 
 describe('collectBytes', () => {

@@ -45,6 +45,32 @@ export function jsonTerm(term: RDF.Term): JsonTerm {
   }
 }
 
+/**
+ * Returns the JSON text of `jsonTerm(term)`, written directly: a result set can have millions
+ * of terms, and an object per term to stringify made the garbage collector the largest cost.
+ */
+export function jsonTermText(term: RDF.Term): string {
+  switch (term.termType) {
+    case 'NamedNode':
+      return `{"type":"uri","value":${JSON.stringify(term.value)}}`;
+    case 'BlankNode':
+      return `{"type":"bnode","value":${JSON.stringify(term.value)}}`;
+    case 'Literal': {
+      const value = JSON.stringify(term.value);
+      if (term.language !== '') {
+        return `{"type":"literal","value":${value},"xml:lang":${JSON.stringify(term.language)}}`;
+      }
+      const datatype = term.datatype.value;
+      if (datatype === XSD_STRING || datatype === RDF_LANG_STRING) {
+        return `{"type":"literal","value":${value}}`;
+      }
+      return `{"type":"literal","value":${value},"datatype":${JSON.stringify(datatype)}}`;
+    }
+    default:
+      return JSON.stringify(jsonTerm(term));
+  }
+}
+
 export async function* serializeJsonBindings(
   variables: readonly string[],
   rows: AsyncIterable<(RDF.Term | undefined)[]> | Iterable<(RDF.Term | undefined)[]>,
@@ -62,7 +88,7 @@ export async function* serializeJsonBindings(
       const term = row[i];
       if (term === undefined) continue;
       if (binding.length > 1) binding += ',';
-      binding += names[i] + JSON.stringify(jsonTerm(term));
+      binding += names[i] + jsonTermText(term);
     }
     buffer.append(`${separator}${binding}}`);
     separator = ',\n';

@@ -12,6 +12,7 @@ import {
   serializeBoolean,
   type ResultsFormat,
 } from '../../../src/sparql/results/index.js';
+import { jsonTerm, jsonTermText } from '../../../src/sparql/results/json.js';
 
 const { namedNode, blankNode, literal, quad } = DataFactory;
 const XSD = 'http://www.w3.org/2001/XMLSchema#';
@@ -133,6 +134,19 @@ describe('SPARQL results JSON', () => {
     assert.ok('rows' in parsed);
     assert.equal(parsed.rows.length, 5000);
     assert.equal(parsed.rows[4999][0]?.value, 'value 4999');
+  });
+
+  test('term text equals the stringified term object', () => {
+    const terms = [
+      ...ROWS.flat().filter((term) => term !== undefined),
+      literal('x', namedNode('http://www.w3.org/1999/02/22-rdf-syntax-ns#langString')),
+      literal('lone \ud800 surrogate'),
+      namedNode('http://example.org/"quoted"\\'),
+      quad(namedNode('http://s'), namedNode('http://p'), literal('o', 'en')),
+    ];
+    for (const term of terms) {
+      assert.equal(jsonTermText(term), JSON.stringify(jsonTerm(term)), JSON.stringify(term));
+    }
   });
 
   test('invalid document', () => {
