@@ -10,7 +10,7 @@ import type { SpanMap } from './span-map.js';
 const ESCAPE = /\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})/g;
 
 /** The escapes of LF and CR, which end a comment. */
-const ESCAPED_LINE_END = /\\u000[AaDd]|\\U0000000[AaDd]/g;
+const ESCAPED_LINE_END = /\\u000[AaDd]|\\U0000000[AaDd]/;
 
 /** An IRIREF whose characters may include codepoint escapes. */
 // IRIREF excludes the control characters U+0000 to U+0020, so the class must name them.
@@ -37,13 +37,14 @@ export function decodeCodepointEscapes(text: string, map?: SpanMap): string {
       end = skipString(text, i);
     } else if (char === '#') {
       end = commentEnd(text, i);
-      // Escapes are decoded before parsing, so an escaped line end ends the comment too.
-      ESCAPED_LINE_END.lastIndex = i;
-      const escaped = ESCAPED_LINE_END.exec(text);
-      if (escaped !== null && escaped.index < end) {
-        out = appendDecoded(out, text, start, i, map) + text.slice(i, escaped.index);
-        start = escaped.index;
-        i = escaped.index + escaped[0].length;
+      // Escapes are decoded before parsing, so an escaped line end ends the comment too. The
+      // search stays inside the comment, so that many comments cost linear time.
+      const escaped = ESCAPED_LINE_END.exec(text.slice(i, end));
+      if (escaped !== null) {
+        const at = i + escaped.index;
+        out = appendDecoded(out, text, start, i, map) + text.slice(i, at);
+        start = at;
+        i = at + escaped[0].length;
         continue;
       }
     } else if (char === '\\' && text[i + 1] !== 'u' && text[i + 1] !== 'U') {

@@ -57,11 +57,19 @@ export function jsonTermText(term: RDF.Term): string {
       return `{"type":"bnode","value":${JSON.stringify(term.value)}}`;
     case 'Literal': {
       const value = JSON.stringify(term.value);
-      if (term.language !== '') {
-        return `{"type":"literal","value":${value},"xml:lang":${JSON.stringify(term.language)}}`;
+      // A term built outside the engine's parsers may lack a language or a datatype IRI;
+      // JSON.stringify(jsonTerm(term)) leaves such a key out, and so does this.
+      const language: string | undefined = term.language;
+      const datatype: string | undefined = term.datatype.value;
+      if (language !== '' && language !== undefined) {
+        return `{"type":"literal","value":${value},"xml:lang":${JSON.stringify(language)}}`;
       }
-      const datatype = term.datatype.value;
-      if (datatype === XSD_STRING || datatype === RDF_LANG_STRING) {
+      if (
+        language === undefined ||
+        datatype === undefined ||
+        datatype === XSD_STRING ||
+        datatype === RDF_LANG_STRING
+      ) {
         return `{"type":"literal","value":${value}}`;
       }
       return `{"type":"literal","value":${value},"datatype":${JSON.stringify(datatype)}}`;

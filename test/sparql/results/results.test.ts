@@ -149,6 +149,19 @@ describe('SPARQL results JSON', () => {
     }
   });
 
+  test('term text leaves out a missing language or datatype IRI', () => {
+    // Plain objects, as another RDF/JS library might build them.
+    const integer = { termType: 'NamedNode', value: `${XSD}integer` };
+    const terms = [
+      { termType: 'Literal', value: '42', language: undefined, datatype: integer },
+      { termType: 'Literal', value: '42', language: '', datatype: { termType: 'NamedNode' } },
+    ] as unknown as RDF.Literal[];
+    for (const term of terms) {
+      assert.equal(jsonTermText(term), '{"type":"literal","value":"42"}');
+      assert.equal(jsonTermText(term), JSON.stringify(jsonTerm(term)));
+    }
+  });
+
   test('invalid document', () => {
     assert.throws(() => parseResults('{"head": {}}', 'json'), KgError);
     assert.throws(() => parseResults('not json', 'json'), KgError);
