@@ -38,33 +38,25 @@ describe('prefetch', () => {
     await assert.rejects(collectAll(items), /failed at 4/);
   });
 
-  it('closes the source when the reader stops early', async () => {
-    let closed = false;
-    async function* watched(): AsyncGenerator<number> {
-      try {
-        yield* numbers(10);
-      } finally {
-        closed = true;
+  // Three items are prefetched: the reader stops among them, or after them.
+  for (const [where, stopAt] of [
+    ['within the first items', 1],
+    ['after the first items', 4],
+  ] as const) {
+    it(`closes the source when the reader stops ${where}`, async () => {
+      let closed = false;
+      async function* watched(): AsyncGenerator<number> {
+        try {
+          yield* numbers(10);
+        } finally {
+          closed = true;
+        }
       }
-    }
-    const items = await prefetch(watched(), 3);
-    for await (const item of items) if (item === 4) break;
-    assert.equal(closed, true);
-  });
-
-  it('closes the source when the reader stops within the first items', async () => {
-    let closed = false;
-    async function* watched(): AsyncGenerator<number> {
-      try {
-        yield* numbers(10);
-      } finally {
-        closed = true;
-      }
-    }
-    const items = await prefetch(watched(), 3);
-    for await (const item of items) if (item === 1) break;
-    assert.equal(closed, true);
-  });
+      const items = await prefetch(watched(), 3);
+      for await (const item of items) if (item === stopAt) break;
+      assert.equal(closed, true);
+    });
+  }
 });
 
 describe('collectBytes', () => {
