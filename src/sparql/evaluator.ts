@@ -3,17 +3,14 @@
  * generator of solutions that forwards the PAUSE sentinel, and every loop counts steps on the
  * query context, which enforces the deadline and the abort signal.
  */
-import { ExpressionError } from '../errors.js';
 import type { TermId } from '../store/types.js';
 import {
-  certainSlots,
   type Bgp,
   type LeftJoin,
   type Minus,
   type GraphVariable,
   type Operator,
   SEED_ISOLATED,
-  type OrderCondition,
   type Values,
 } from './algebra.js';
 import { evaluateGroup } from './aggregates.js';
@@ -26,25 +23,20 @@ import {
   type Solution,
   type SolutionStream,
 } from './context.js';
-import {
-  evaluateExpression,
-  filterAccepts,
-  type ExpressionEnvironment,
-} from './expressions/evaluate.js';
+import { filterAccepts, type ExpressionEnvironment } from './expressions/evaluate.js';
 import { RegexCache } from './expressions/strings.js';
 import {
   arrayBytes,
   keyBytes,
   mapEntryBytes,
   MemoryReservation,
-  objectBytes,
   POINTER_BYTES,
   solutionBytes,
   stringBytes,
-  valueBytes,
 } from './memory.js';
 import { valueFromKey, type Value } from './expressions/values.js';
-import { compareOrderKeys } from './order.js';
+import { distinctRows, orderRows } from './kept-rows.js';
+import { hashKey, merge, sharedCertainSlots, sharesBoundSlot } from './solution-join.js';
 import {
   concatRows,
   extendRows,
@@ -178,40 +170,15 @@ export class Evaluator implements ExpressionEnvironment {
       case 'extend':
         return extendRows(this.run(op.input, seed), op, this, this.ctx);
       case 'orderby':
-        return this.orderBy(op.input, op.conditions, seed);
+        return orderRows(this.run(op.input, seed), op.conditions, this.ctx, this);
       case 'group':
         return evaluateGroup(op, this.run(op.input, seed), this.ctx, this);
       case 'project':
         return projectRows(this.run(op.input, seed), op.slots);
       case 'distinct':
-        return this.distinct(op.input, op.slots, seed);
+        return distinctRows(this.run(op.input, seed), op.slots, this.ctx);
       case 'slice':
         return sliceRows(this.run(op.input, seed), op, this.ctx);
-    }
-  }
-
-  /** DISTINCT and REDUCED: the first solution with each combination of `slots` values. */
-  private *distinct(input: Operator, slots: readonly number[], seed: Solution): SolutionStream {
-    const seen = new Set<string>();
-    const memory = new MemoryReservation(this.ctx);
-    try {
-      for (const solution of this.run(input, seed)) {
-        if (solution === PAUSE) {
-          yield PAUSE;
-          continue;
-        }
-        let key = '';
-        for (const slot of slots) key += `${solution[slot]},`;
-        if (seen.has(key)) {
-          if (this.ctx.step()) yield PAUSE;
-          continue;
-        }
-        memory.charge(mapEntryBytes(stringBytes(key)));
-        seen.add(key);
-        yield solution;
-      }
-    } finally {
-      memory.release();
     }
   }
 
@@ -402,96 +369,4 @@ export class Evaluator implements ExpressionEnvironment {
   private probe(table: HashTable, outer: Solution): readonly Solution[] {
     return table.buckets.get(hashKey(outer, table.keySlots)) ?? [];
   }
-
-  /** ORDER BY; the rows it keeps are released when its stream ends or is closed. */
-  private *orderBy(
-    input: Operator,
-    conditions: readonly OrderCondition[],
-    seed: Solution,
-  ): SolutionStream {
-    const memory = new MemoryReservation(this.ctx);
-    try {
-      yield* this.sortRows(input, conditions, seed, memory);
-    } finally {
-      memory.release();
-    }
-  }
-
-  /** Collects, sorts and yields the solutions of ORDER BY, charging each kept row to `memory`. */
-  private *sortRows(
-    input: Operator,
-    conditions: readonly OrderCondition[],
-    seed: Solution,
-    memory: MemoryReservation,
-  ): SolutionStream {
-    const rows: { solution: Solution; keys: (Value | undefined)[] }[] = [];
-    for (const solution of this.run(input, seed)) {
-      if (solution === PAUSE) {
-        yield PAUSE;
-        continue;
-      }
-      if (this.ctx.step()) yield PAUSE;
-      const keys = conditions.map((condition) => {
-        try {
-          return evaluateExpression(condition.expression, solution, this);
-        } catch (error) {
-          if (error instanceof ExpressionError) return undefined;
-          throw error;
-        }
-      });
-      let bytes = POINTER_BYTES + objectBytes(2) + solutionBytes(solution.length);
-      bytes += arrayBytes(keys.length);
-      for (const key of keys) if (key !== undefined) bytes += valueBytes(key);
-      memory.charge(bytes);
-      rows.push({ solution, keys });
-    }
-    // The comparator counts steps too, so a huge sort still notices the deadline.
-    rows.sort((a, b) => {
-      this.ctx.step();
-      for (let i = 0; i < conditions.length; i++) {
-        const order = compareOrderKeys(a.keys[i], b.keys[i]);
-        if (order !== 0) return conditions[i]!.descending ? -order : order;
-      }
-      return 0;
-    });
-    for (const row of rows) {
-      if (this.ctx.step()) yield PAUSE;
-      yield row.solution;
-    }
-  }
-}
-
-/** Slots both operands bind in every solution: safe hash keys for their join. */
-function sharedCertainSlots(left: Operator, right: Operator): number[] {
-  const rightSlots = certainSlots(right);
-  return [...certainSlots(left)].filter((slot) => rightSlots.has(slot));
-}
-
-/** Returns the join key: the term id itself for one slot, else the ids joined in a string. */
-function hashKey(solution: Solution, slots: readonly number[]): number | string {
-  if (slots.length === 1) return solution[slots[0]!]!;
-  let key = '';
-  for (const slot of slots) key += `${solution[slot]},`;
-  return key;
-}
-
-/** True when one of `slots` is bound in both solutions. */
-function sharesBoundSlot(a: Solution, b: Solution, slots: readonly number[]): boolean {
-  for (const slot of slots) {
-    if (a[slot] !== UNBOUND && b[slot] !== UNBOUND) return true;
-  }
-  return false;
-}
-
-/** Merges two solutions, or returns undefined when a slot bound in both differs. */
-function merge(a: Solution, b: Solution): Solution | undefined {
-  const out = a.slice();
-  for (let slot = 0; slot < b.length; slot++) {
-    const value = b[slot]!;
-    if (value === UNBOUND) continue;
-    const current = out[slot]!;
-    if (current === UNBOUND) out[slot] = value;
-    else if (current !== value) return undefined;
-  }
-  return out;
 }
