@@ -14,6 +14,7 @@ import {
   findRecord,
   isSet,
   lowerBound,
+  lowerBoundFrom,
   upperBound,
   upperBoundFrom,
 } from './record-runs.js';
@@ -38,31 +39,6 @@ const LOOKAHEAD = 16;
 const aheadRanges = new Uint32Array(LOOKAHEAD * 2);
 /** Receives the words a lookup loads ahead, so that the compiler cannot drop the loads. */
 const loadedAhead = { value: 0 };
-
-/**
- * Returns the first record at or after `from`, among the first `count`, that is not less than
- * the key. Doubling steps find a range and a binary search ends inside it, so the cost is
- * O(log distance).
- */
-function gallop(
-  records: Uint32Array,
-  from: number,
-  count: number,
-  k0: number,
-  k1: number,
-  k2: number,
-  k3: number,
-): number {
-  let lo = from;
-  let step = 1;
-  let hi = from;
-  while (hi < count && comparePrefix(records, hi, 4, k0, k1, k2, k3) < 0) {
-    lo = hi + 1;
-    hi = from + step;
-    step *= 2;
-  }
-  return lowerBound(records, lo, Math.min(hi, count), 4, k0, k1, k2, k3);
-}
 
 export class IndexRuns {
   /** Sorted records in the first baseCount slots; never written while it is a base run. */
@@ -213,7 +189,7 @@ export class IndexRuns {
       const k0 = probes[w]!;
       const k1 = probes[w + 1]!;
       const k2 = probes[w + 2]!;
-      b = gallop(this.base, b, this.baseCount, k0, k1, k2, k3);
+      b = lowerBoundFrom(this.base, b, this.baseCount, 4, k0, k1, k2, k3);
       if (
         b < this.baseCount &&
         comparePrefix(this.base, b, 4, k0, k1, k2, k3) === 0 &&
@@ -223,7 +199,7 @@ export class IndexRuns {
         continue;
       }
       if (this.deltaCount === 0) continue;
-      d = gallop(this.delta, d, this.deltaCount, k0, k1, k2, k3);
+      d = lowerBoundFrom(this.delta, d, this.deltaCount, 4, k0, k1, k2, k3);
       if (d < this.deltaCount && comparePrefix(this.delta, d, 4, k0, k1, k2, k3) === 0) {
         found[probes[w + 3]!] = 1;
       }

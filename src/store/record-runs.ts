@@ -97,9 +97,35 @@ export function upperBound(
 }
 
 /**
- * upperBound for a search whose matching records, if any, start at `lo`: steps that double
- * from `lo` find a record past the key, and a binary search ends inside the last step. The
- * cost is O(log m) for m matching records instead of O(log (hi - lo)), so a short range at
+ * lowerBound for a key at or after `lo`: steps that double from `lo` find a record not less
+ * than the key, and a binary search ends inside the last step. The cost is O(log d) for the
+ * distance d to the answer instead of O(log (hi - lo)), which suits keys met in ascending order.
+ */
+export function lowerBoundFrom(
+  records: Uint32Array,
+  lo: number,
+  hi: number,
+  length: number,
+  k0: number,
+  k1: number,
+  k2: number,
+  k3: number,
+): number {
+  if (length === 0) return lo;
+  let from = lo;
+  let probe = lo;
+  let step = 1;
+  while (probe < hi && comparePrefix(records, probe, length, k0, k1, k2, k3) < 0) {
+    from = probe + 1;
+    probe = lo + step;
+    step *= 2;
+  }
+  return lowerBound(records, from, Math.min(probe, hi), length, k0, k1, k2, k3);
+}
+
+/**
+ * upperBound for a search whose matching records, if any, start at `lo`, with the doubling
+ * steps of lowerBoundFrom. The cost is O(log m) for m matching records, so a short range at
  * the start of a long one costs a few comparisons.
  */
 export function upperBoundFrom(
@@ -118,7 +144,7 @@ export function upperBoundFrom(
   let step = 1;
   while (probe < hi && comparePrefix(records, probe, length, k0, k1, k2, k3) <= 0) {
     from = probe + 1;
-    probe = from + step;
+    probe = lo + step;
     step *= 2;
   }
   return upperBound(records, from, Math.min(probe, hi), length, k0, k1, k2, k3);

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { lowerBound, upperBound, upperBoundFrom } from '../../src/store/record-runs.js';
+import {
+  lowerBound,
+  lowerBoundFrom,
+  upperBound,
+  upperBoundFrom,
+} from '../../src/store/record-runs.js';
 
 /** Sorted records over a few values per column, so that keys match runs of every length. */
 const sortedRecords = fc
@@ -11,22 +16,42 @@ const sortedRecords = fc
     return Uint32Array.from(records.flat());
   });
 
-describe('upperBoundFrom', () => {
-  it('agrees with upperBound from the lower bound', () => {
+const keys = fc.tuple(fc.nat(4), fc.nat(4), fc.nat(4), fc.nat(2));
+const prefixLengths = fc.integer({ min: 0, max: 4 });
+
+describe('lowerBoundFrom', () => {
+  it('agrees with lowerBound from any start', () => {
     fc.assert(
       fc.property(
         sortedRecords,
-        fc.tuple(fc.nat(4), fc.nat(4), fc.nat(4), fc.nat(2)),
-        fc.integer({ min: 0, max: 4 }),
-        (records, [k0, k1, k2, k3], length) => {
+        keys,
+        prefixLengths,
+        fc.nat(200),
+        (records, [k0, k1, k2, k3], length, start) => {
           const count = records.length / 4;
-          const lo = lowerBound(records, 0, count, length, k0, k1, k2, k3);
+          const lo = Math.min(start, count);
           assert.equal(
-            upperBoundFrom(records, lo, count, length, k0, k1, k2, k3),
-            upperBound(records, lo, count, length, k0, k1, k2, k3),
+            lowerBoundFrom(records, lo, count, length, k0, k1, k2, k3),
+            lowerBound(records, lo, count, length, k0, k1, k2, k3),
           );
         },
       ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('upperBoundFrom', () => {
+  it('agrees with upperBound from the lower bound', () => {
+    fc.assert(
+      fc.property(sortedRecords, keys, prefixLengths, (records, [k0, k1, k2, k3], length) => {
+        const count = records.length / 4;
+        const lo = lowerBound(records, 0, count, length, k0, k1, k2, k3);
+        assert.equal(
+          upperBoundFrom(records, lo, count, length, k0, k1, k2, k3),
+          upperBound(records, lo, count, length, k0, k1, k2, k3),
+        );
+      }),
       { numRuns: 500 },
     );
   });
