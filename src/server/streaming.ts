@@ -51,10 +51,10 @@ export async function prefetch<T>(source: AsyncIterable<T>, count = 1000): Promi
 
 /**
  * Returns the buffered items, then the rest of `iterator`, whose own results pass through. It
- * is written out rather than as an async generator, which would await each item twice more:
- * with one row per item, those awaits and their promises cost more than serialising the row.
- * The sources are RowStreams, which close their generator when they end or fail, so only an
- * early return has to be passed on.
+ * is written out rather than as an async generator, because an async generator awaits each
+ * value it yields. With one row per item, that await and its promises cost more than
+ * serialising the row. In the server the sources are RowStreams, which close their generator
+ * when they end or fail, so only an early return has to be passed on.
  */
 function replay<T>(buffered: T[], done: boolean, iterator: AsyncIterator<T>): AsyncIterator<T> {
   let index = 0;

@@ -1,6 +1,7 @@
 /**
  * Basic graph pattern evaluation: walks the index cursors depth-first over term ids, one level
- * per step of the plan that bgp-plan.ts builds, and runs each FILTER after the step it follows.
+ * per step of the plan that bgp-plan.ts builds, and runs each FILTER after the step the plan
+ * places it on.
  */
 import {
   ANY,

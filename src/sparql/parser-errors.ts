@@ -1,7 +1,7 @@
 /**
- * The errors of the SPARQL parser (sparqljs, made with Jison) as KgErrors: a syntax error with
- * the line and column of the unexpected token in the text the client sent, or a limit for a
- * text too deeply nested to parse.
+ * Converts the errors of the SPARQL parser (sparqljs, made with Jison) to KgErrors. A syntax
+ * error gets the line and column of the unexpected token in the text the client sent. A text
+ * nested too deeply to parse gets a limit error.
  */
 import { KgError, SparqlSyntaxError } from '../errors.js';
 import { LINE_END, type RewriteTrail } from './span-map.js';

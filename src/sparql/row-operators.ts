@@ -1,5 +1,5 @@
 /**
- * The operators that pass each input solution on, changed or dropped, without holding any:
+ * The operators that pass each input solution on, changed or dropped, without keeping any:
  * FILTER, UNION, GRAPH ?var within one graph, BIND, projection and slicing. Each takes the
  * stream of its input already opened, so the evaluator can return the operator's own generator
  * instead of wrapping it in one more: a solution then resumes one generator per operator.

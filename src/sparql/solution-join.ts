@@ -1,6 +1,6 @@
 /**
- * Solutions combined by the joins: merging two solutions, and the keys a hash join files and
- * probes solutions by.
+ * Solutions combined by the joins: merging two solutions, and the keys by which a hash join
+ * stores and looks up solutions.
  */
 import { certainSlots, type Operator } from './algebra.js';
 import { UNBOUND, type Solution } from './context.js';

@@ -33,7 +33,7 @@ describe('prefetch', () => {
     await assert.rejects(prefetch(numbers(5, 2), 3), /failed at 2/);
   });
 
-  it('raises an error after the first items when it is read', async () => {
+  it('raises a later error when read', async () => {
     const items = await prefetch(numbers(5, 4), 3);
     await assert.rejects(collectAll(items), /failed at 4/);
   });
@@ -43,7 +43,7 @@ describe('prefetch', () => {
     ['within the first items', 1],
     ['after the first items', 4],
   ] as const) {
-    it(`closes the source when the reader stops ${where}`, async () => {
+    it(`closes the source when stopped ${where}`, async () => {
       let closed = false;
       async function* watched(): AsyncGenerator<number> {
         try {

@@ -43,7 +43,7 @@ describe('parseQuery', () => {
     ['lines before the error', 'SELECT *\nWHERE {\n <\\u0078> <y> +1 .\n ?s }', 'http://e.org/'],
   ];
   for (const [name, text, base] of rewritten) {
-    it(`reports the location in the text as sent after ${name}`, () => {
+    it(`locates an error after ${name}`, () => {
       const lines = text.split('\n');
       const line = lines.length;
       const column = lines[line - 1]!.lastIndexOf('}') + 1;
@@ -62,13 +62,13 @@ describe('parseQuery', () => {
     ['a token after a CR LF and a comment', 'SELECT * { ?s ?p ?o # c\r\n?bad }', 2, 1],
   ];
   for (const [name, text, line, column] of lineEnds) {
-    it(`counts lines as the parser does with ${name}`, () => {
+    it(`counts lines with ${name}`, () => {
       const error = syntaxError(() => parseQuery(text));
       assert.deepEqual(error.location, { line, column }, error.message);
     });
   }
 
-  it('reports a syntax error next to a CONSTRUCT template it parses apart', () => {
+  it('locates an error after a split template', () => {
     // sparqljs fails on a blank node property list in a template with a TypeError, so the
     // template and the rest of the query are parsed apart.
     const text = 'CONSTRUCT { [ <http://e/p> ?s ] } WHERE { <x> ?p ?o ?bad }';
@@ -77,19 +77,19 @@ describe('parseQuery', () => {
     assert.deepEqual(error.location, { line: 1, column: text.indexOf('?bad') + 1 });
   });
 
-  it('reports a syntax error inside a CONSTRUCT template it parses apart', () => {
+  it('locates an error inside a split template', () => {
     const text = 'CONSTRUCT { [ <http://e/p> ?s ] . ?s ?p } WHERE { ?s ?p ?o }';
     const error = syntaxError(() => parseQuery(text));
     assert.deepEqual(error.location, { line: 1, column: text.indexOf('}') + 1 });
   });
 
-  it('reports the location in update text as sent', () => {
+  it('locates an error in update text', () => {
     const text = 'INSERT DATA { <s> <p> +1 , <\\u006F> . <s> }';
     const error = syntaxError(() => parseUpdate(text, 'http://example.org/'));
     assert.deepEqual(error.location, { line: 1, column: text.lastIndexOf('}') + 1 });
   });
 
-  it('points at the start of a rewritten token that the parser rejects', () => {
+  it('points at a rejected rewritten token', () => {
     // sparqljs reads the resolved IRI, which cannot follow LIMIT.
     const text = 'SELECT * WHERE { ?s ?p ?o } LIMIT <x>';
     const error = syntaxError(() => parseQuery(text, 'http://example.org/base/'));

@@ -55,14 +55,14 @@ for (const backend of BACKENDS) {
       assert.equal(rows.length, 4);
     });
 
-    it('tests a pattern whose terms are all bound by earlier patterns', async () => {
+    it('tests a fully bound pattern', async () => {
       const query = 'SELECT ?a { ?a :knows :carol . ?a :name "Alice" }';
       assert.deepEqual(await selectRows(data, query), ['a=http://example.org/alice']);
       const absent = 'SELECT ?a { ?a :name "Alice" . ?a :knows :dave }';
       assert.deepEqual(await selectRows(data, absent), []);
     });
 
-    it('tests a bound pattern in the graph a GRAPH variable names', async () => {
+    it('tests a bound pattern inside GRAPH ?g', async () => {
       const query = 'SELECT ?g ?x { GRAPH ?g { ?x :likes ?y . :alice :likes :tea } }';
       assert.deepEqual(await selectSorted(data, query), [
         'g=http://example.org/g1 x=http://example.org/alice',
@@ -70,7 +70,7 @@ for (const backend of BACKENDS) {
       ]);
     });
 
-    it('tests a bound pattern once in a default graph merged from two', async () => {
+    it('tests a bound pattern in merged graphs', async () => {
       const query = 'SELECT ?x FROM :g1 FROM :g2 { ?x :likes ?y . :alice :likes :tea }';
       assert.deepEqual(await selectSorted(data, query), [
         'x=http://example.org/alice',

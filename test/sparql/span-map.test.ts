@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { RewriteTrail, SpanMap } from '../../src/sparql/span-map.js';
 
 describe('SpanMap', () => {
-  // Source "ab\u0078cd" (11 characters) became "abxcd": [2, 8) became [2, 3).
+  // Source "ab\u0078cd" (10 characters) became "abxcd": [2, 8) became [2, 3).
   const map = new SpanMap();
   map.replaced(2, 3, 2, 8);
 
@@ -12,11 +12,11 @@ describe('SpanMap', () => {
     assert.equal(map.toSource(1), 1);
   });
 
-  it('maps a position inside a replacement to the start of the replaced span', () => {
+  it('maps inside a replacement to its start', () => {
     assert.equal(map.toSource(2), 2);
   });
 
-  it('moves positions after a replacement by the change in length', () => {
+  it('shifts positions after a replacement', () => {
     assert.equal(map.toSource(3), 8);
     assert.equal(map.toSource(4), 9);
   });
@@ -33,7 +33,7 @@ describe('SpanMap', () => {
 });
 
 describe('RewriteTrail', () => {
-  it('maps a location back through every rewrite, last one first', () => {
+  it('maps back through every rewrite', () => {
     const original = 'x\\u000Ay <r> z';
     const trail = new RewriteTrail(original);
     // First rewrite: the escape (6 characters) became a line feed, giving "x\ny <r> z".

@@ -57,7 +57,7 @@ export function jsonTermText(term: RDF.Term): string {
       return `{"type":"bnode","value":${JSON.stringify(term.value)}}`;
     case 'Literal': {
       const value = JSON.stringify(term.value);
-      // A term built outside the engine's parsers may lack a language or a datatype IRI;
+      // A term built outside the engine's parsers may lack a language or a datatype IRI.
       // JSON.stringify(jsonTerm(term)) leaves such a key out, and so does this.
       const language: string | undefined = term.language;
       const datatype: string | undefined = term.datatype.value;

@@ -149,7 +149,7 @@ describe('SPARQL results JSON', () => {
     }
   });
 
-  test('term text leaves out a missing language or datatype IRI', () => {
+  test('term text omits missing keys', () => {
     // Plain objects, as another RDF/JS library might build them.
     const integer = { termType: 'NamedNode', value: `${XSD}integer` };
     const terms = [
